@@ -1,0 +1,21 @@
+package io.bpf4j.isa;
+
+/** Assembly source that cannot be assembled. Names the 1-based line and column of the problem. */
+public class AssemblyException extends RuntimeException {
+    private final int line;
+    private final int column;
+
+    public AssemblyException(int line, int column, String reason) {
+        super("line " + line + ", column " + column + ": " + reason);
+        this.line = line;
+        this.column = column;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    public int column() {
+        return column;
+    }
+}
