@@ -1,0 +1,24 @@
+package io.bpf4j.runtime;
+
+/** An {@link Executable} that runs its program in the {@link Interpreter}. */
+final class InterpretedExecutable implements Executable {
+    private final Program program;
+    private final Interpreter interpreter;
+
+    InterpretedExecutable(Program program, Interpreter interpreter) {
+        this.program = program;
+        this.interpreter = interpreter;
+    }
+
+    @Override
+    public Program program() {
+        return program;
+    }
+
+    @Override
+    public long run(byte[] input, ExecutionTracer tracer) {
+        Memory memory = new Memory();
+        long address = input.length == 0 ? 0 : memory.map("input", input);
+        return interpreter.execute(memory, address, input.length, address, input.length, tracer);
+    }
+}

@@ -1,0 +1,412 @@
+package io.bpf4j.runtime;
+
+import static io.bpf4j.isa.Opcodes.*;
+
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Instructions;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The reference semantics of bpf4j: decodes a program once into flat arrays and executes it
+ * with one {@code switch} per instruction. Every memory access goes through {@link Memory}'s
+ * checks. Thread-safe: all per-run state lives in {@link #execute}.
+ */
+final class Interpreter {
+    /** Bytes of stack per call frame, as in Linux. */
+    static final int FRAME_SIZE = 512;
+    /** Call frames at most (the main program and 7 nested calls), as in Linux. */
+    static final int MAX_FRAMES = 8;
+    /**
+     * High half of the value {@code lddw rX, func} produces: a code address, not a memory address.
+     * Its region id (0xffffffff) is never mapped, so it cannot be dereferenced.
+     */
+    static final long CODE_ADDRESS_TAG = 0xffff_ffffL << Memory.REGION_SHIFT;
+    private static final String[] FRAME_NAMES = new String[MAX_FRAMES];
+
+    static {
+        for (int f = 0; f < MAX_FRAMES; f++) {
+            FRAME_NAMES[f] = "stack frame " + f;
+        }
+    }
+
+    private final Instructions code;
+    private final int[] opcodes;
+    private final byte[] dsts;
+    private final byte[] srcs;
+    private final short[] offsets;
+    /** Sign-extended immediate, or the whole 64-bit value of a lddw. */
+    private final long[] imms;
+    /** Resolved helper per call instruction (null elsewhere). */
+    private final HelperFunction[] helperAt;
+    private final HelperRegistry helpers;
+    private final long instructionBudget;
+
+    Interpreter(Instructions code, HelperRegistry helpers, long instructionBudget) {
+        this.code = code;
+        this.helpers = helpers;
+        this.instructionBudget = instructionBudget;
+        int n = code.size();
+        opcodes = new int[n];
+        dsts = new byte[n];
+        srcs = new byte[n];
+        offsets = new short[n];
+        imms = new long[n];
+        helperAt = new HelperFunction[n];
+        for (int pc = 0; pc < n; pc++) {
+            Instruction insn = code.get(pc);
+            opcodes[pc] = insn.opcode();
+            dsts[pc] = (byte) insn.dst();
+            srcs[pc] = (byte) insn.src();
+            offsets[pc] = (short) insn.offset();
+            imms[pc] = insn.imm();
+            if (insn.opcode() == LDDW) {
+                imms[pc] = resolveWideImmediate(pc, insn);
+                opcodes[pc + 1] = -1; // never executed: jumps cannot land here (validated)
+                pc++;
+            } else if (insn.opcode() == CALL_IMM) {
+                if (insn.src() == CALL_HELPER) {
+                    int id = insn.imm();
+                    int at = pc;
+                    helperAt[pc] = helpers.find(id)
+                            .orElseThrow(() -> new BpfException("instruction " + at + " calls unknown helper id "
+                                    + id + "; register it with BpfRuntime.builder().helper(...)"))
+                            .function();
+                } else if (insn.src() == CALL_KFUNC) {
+                    throw new BpfException("instruction " + pc + ": calls kernel function (kfunc) with BTF id "
+                            + insn.imm() + ", which bpf4j does not provide");
+                }
+            }
+        }
+    }
+
+    private long resolveWideImmediate(int pc, Instruction insn) {
+        long value = code.imm64(pc);
+        return switch (insn.src()) {
+            case PSEUDO_IMM -> value;
+            case PSEUDO_FUNC -> CODE_ADDRESS_TAG | (pc + insn.imm() + 1);
+            default -> throw new BpfException("instruction " + pc + ": lddw with src " + insn.src()
+                    + " refers to a map or kernel object; load the program through an object loader that creates maps");
+        };
+    }
+
+    Instructions code() {
+        return code;
+    }
+
+    /**
+     * Runs the program.
+     *
+     * @param memory the address space; the stack frames are mapped into it here
+     * @param r1 initial r1 (the context pointer), {@code r2} initial r2
+     * @param packetAddress where legacy packet loads (LD_ABS/LD_IND) read, or 0 when there is no packet
+     * @param packetLength length of that packet
+     */
+    long execute(Memory memory, long r1, long r2, long packetAddress, int packetLength, ExecutionTracer tracer) {
+        final long[] r = new long[REGISTER_COUNT];
+        // long[]-backed so that atomics on the stack are real atomics (see Memory)
+        final MemorySegment stack = MemorySegment.ofArray(new long[FRAME_SIZE * MAX_FRAMES / Long.BYTES]);
+        final long[] frameTop = new long[MAX_FRAMES];
+        for (int f = 0; f < MAX_FRAMES; f++) {
+            frameTop[f] = memory.map(FRAME_NAMES[f], stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE), true) + FRAME_SIZE;
+        }
+        // Saved r6-r9 and return addresses of the calling frames.
+        final long[] savedRegisters = new long[MAX_FRAMES * 4];
+        final int[] returnPc = new int[MAX_FRAMES];
+        int depth = 0;
+
+        r[1] = r1;
+        r[2] = r2;
+        r[FRAME_POINTER] = frameTop[0];
+
+        final CallSite callSite = new CallSite(memory);
+        final long[] before = tracer == null ? null : new long[REGISTER_COUNT];
+        final int[] opcodes = this.opcodes;
+        final byte[] dsts = this.dsts;
+        final byte[] srcs = this.srcs;
+        final short[] offsets = this.offsets;
+        final long[] imms = this.imms;
+        final int end = opcodes.length;
+        long remaining = instructionBudget > 0 ? instructionBudget : Long.MAX_VALUE;
+
+        int pc = 0;
+        for (;;) {
+            if (pc >= end) {
+                throw new ProgramFault(pc - 1, "execution ran past the last instruction without exit");
+            }
+            if (--remaining < 0) {
+                throw new BudgetExhaustedFault(pc, instructionBudget);
+            }
+            final int at = pc;
+            if (before != null) {
+                System.arraycopy(r, 0, before, 0, REGISTER_COUNT);
+            }
+            final int d = dsts[pc];
+            final int s = srcs[pc];
+            final long imm = imms[pc];
+            pc++;
+            switch (opcodes[at]) {
+                // ---------------- ALU64
+                case ALU64 | ADD | K -> r[d] += imm;
+                case ALU64 | ADD | X -> r[d] += r[s];
+                case ALU64 | SUB | K -> r[d] -= imm;
+                case ALU64 | SUB | X -> r[d] -= r[s];
+                case ALU64 | MUL | K -> r[d] *= imm;
+                case ALU64 | MUL | X -> r[d] *= r[s];
+                case ALU64 | DIV | K -> r[d] = offsets[at] == 0 ? Semantics.udiv64(r[d], imm) : Semantics.sdiv64(r[d], imm);
+                case ALU64 | DIV | X -> r[d] = offsets[at] == 0 ? Semantics.udiv64(r[d], r[s]) : Semantics.sdiv64(r[d], r[s]);
+                case ALU64 | MOD | K -> r[d] = offsets[at] == 0 ? Semantics.umod64(r[d], imm) : Semantics.smod64(r[d], imm);
+                case ALU64 | MOD | X -> r[d] = offsets[at] == 0 ? Semantics.umod64(r[d], r[s]) : Semantics.smod64(r[d], r[s]);
+                case ALU64 | OR | K -> r[d] |= imm;
+                case ALU64 | OR | X -> r[d] |= r[s];
+                case ALU64 | AND | K -> r[d] &= imm;
+                case ALU64 | AND | X -> r[d] &= r[s];
+                case ALU64 | XOR | K -> r[d] ^= imm;
+                case ALU64 | XOR | X -> r[d] ^= r[s];
+                case ALU64 | LSH | K -> r[d] <<= imm; // Java masks long shift counts to 6 bits, as RFC 9669 does
+                case ALU64 | LSH | X -> r[d] <<= r[s];
+                case ALU64 | RSH | K -> r[d] >>>= imm;
+                case ALU64 | RSH | X -> r[d] >>>= r[s];
+                case ALU64 | ARSH | K -> r[d] >>= imm;
+                case ALU64 | ARSH | X -> r[d] >>= r[s];
+                case ALU64 | NEG | K -> r[d] = -r[d];
+                case ALU64 | MOV | K -> r[d] = imm;
+                case ALU64 | MOV | X -> r[d] = offsets[at] == 0 ? r[s] : Semantics.signExtend(r[s], offsets[at]);
+                case ALU64 | END | K -> r[d] = Semantics.byteSwap(r[d], (int) imm);
+
+                // ---------------- ALU (32-bit, zero-extended)
+                case ALU | ADD | K -> r[d] = Semantics.zext32(r[d] + imm);
+                case ALU | ADD | X -> r[d] = Semantics.zext32(r[d] + r[s]);
+                case ALU | SUB | K -> r[d] = Semantics.zext32(r[d] - imm);
+                case ALU | SUB | X -> r[d] = Semantics.zext32(r[d] - r[s]);
+                case ALU | MUL | K -> r[d] = Semantics.zext32((int) r[d] * (int) imm);
+                case ALU | MUL | X -> r[d] = Semantics.zext32((int) r[d] * (int) r[s]);
+                case ALU | DIV | K -> r[d] = offsets[at] == 0 ? Semantics.udiv32(r[d], imm) : Semantics.sdiv32(r[d], imm);
+                case ALU | DIV | X -> r[d] = offsets[at] == 0 ? Semantics.udiv32(r[d], r[s]) : Semantics.sdiv32(r[d], r[s]);
+                case ALU | MOD | K -> r[d] = offsets[at] == 0 ? Semantics.umod32(r[d], imm) : Semantics.smod32(r[d], imm);
+                case ALU | MOD | X -> r[d] = offsets[at] == 0 ? Semantics.umod32(r[d], r[s]) : Semantics.smod32(r[d], r[s]);
+                case ALU | OR | K -> r[d] = Semantics.zext32(r[d] | imm);
+                case ALU | OR | X -> r[d] = Semantics.zext32(r[d] | r[s]);
+                case ALU | AND | K -> r[d] = Semantics.zext32(r[d] & imm);
+                case ALU | AND | X -> r[d] = Semantics.zext32(r[d] & r[s]);
+                case ALU | XOR | K -> r[d] = Semantics.zext32(r[d] ^ imm);
+                case ALU | XOR | X -> r[d] = Semantics.zext32(r[d] ^ r[s]);
+                case ALU | LSH | K -> r[d] = Semantics.lsh32(r[d], imm);
+                case ALU | LSH | X -> r[d] = Semantics.lsh32(r[d], r[s]);
+                case ALU | RSH | K -> r[d] = Semantics.rsh32(r[d], imm);
+                case ALU | RSH | X -> r[d] = Semantics.rsh32(r[d], r[s]);
+                case ALU | ARSH | K -> r[d] = Semantics.arsh32(r[d], imm);
+                case ALU | ARSH | X -> r[d] = Semantics.arsh32(r[d], r[s]);
+                case ALU | NEG | K -> r[d] = Semantics.zext32(-r[d]);
+                case ALU | MOV | K -> r[d] = Semantics.zext32(imm);
+                case ALU | MOV | X -> r[d] = offsets[at] == 0 ? Semantics.zext32(r[s]) : Semantics.signExtend32(r[s], offsets[at]);
+                case ALU | END | K -> r[d] = Semantics.toLittleEndian(r[d], (int) imm);
+                case ALU | END | X -> r[d] = Semantics.byteSwap(r[d], (int) imm);
+
+                // ---------------- JMP (64-bit compares)
+                case JMP | JA -> pc += offsets[at];
+                case JMP | JEQ | K -> { if (r[d] == imm) pc += offsets[at]; }
+                case JMP | JEQ | X -> { if (r[d] == r[s]) pc += offsets[at]; }
+                case JMP | JNE | K -> { if (r[d] != imm) pc += offsets[at]; }
+                case JMP | JNE | X -> { if (r[d] != r[s]) pc += offsets[at]; }
+                case JMP | JGT | K -> { if (Long.compareUnsigned(r[d], imm) > 0) pc += offsets[at]; }
+                case JMP | JGT | X -> { if (Long.compareUnsigned(r[d], r[s]) > 0) pc += offsets[at]; }
+                case JMP | JGE | K -> { if (Long.compareUnsigned(r[d], imm) >= 0) pc += offsets[at]; }
+                case JMP | JGE | X -> { if (Long.compareUnsigned(r[d], r[s]) >= 0) pc += offsets[at]; }
+                case JMP | JLT | K -> { if (Long.compareUnsigned(r[d], imm) < 0) pc += offsets[at]; }
+                case JMP | JLT | X -> { if (Long.compareUnsigned(r[d], r[s]) < 0) pc += offsets[at]; }
+                case JMP | JLE | K -> { if (Long.compareUnsigned(r[d], imm) <= 0) pc += offsets[at]; }
+                case JMP | JLE | X -> { if (Long.compareUnsigned(r[d], r[s]) <= 0) pc += offsets[at]; }
+                case JMP | JSET | K -> { if ((r[d] & imm) != 0) pc += offsets[at]; }
+                case JMP | JSET | X -> { if ((r[d] & r[s]) != 0) pc += offsets[at]; }
+                case JMP | JSGT | K -> { if (r[d] > imm) pc += offsets[at]; }
+                case JMP | JSGT | X -> { if (r[d] > r[s]) pc += offsets[at]; }
+                case JMP | JSGE | K -> { if (r[d] >= imm) pc += offsets[at]; }
+                case JMP | JSGE | X -> { if (r[d] >= r[s]) pc += offsets[at]; }
+                case JMP | JSLT | K -> { if (r[d] < imm) pc += offsets[at]; }
+                case JMP | JSLT | X -> { if (r[d] < r[s]) pc += offsets[at]; }
+                case JMP | JSLE | K -> { if (r[d] <= imm) pc += offsets[at]; }
+                case JMP | JSLE | X -> { if (r[d] <= r[s]) pc += offsets[at]; }
+
+                // ---------------- JMP32 (compare the low 32 bits)
+                case JMP32 | JA -> pc += (int) imm; // gotol: 32-bit offset in imm
+                case JMP32 | JEQ | K -> { if ((int) r[d] == (int) imm) pc += offsets[at]; }
+                case JMP32 | JEQ | X -> { if ((int) r[d] == (int) r[s]) pc += offsets[at]; }
+                case JMP32 | JNE | K -> { if ((int) r[d] != (int) imm) pc += offsets[at]; }
+                case JMP32 | JNE | X -> { if ((int) r[d] != (int) r[s]) pc += offsets[at]; }
+                case JMP32 | JGT | K -> { if (Integer.compareUnsigned((int) r[d], (int) imm) > 0) pc += offsets[at]; }
+                case JMP32 | JGT | X -> { if (Integer.compareUnsigned((int) r[d], (int) r[s]) > 0) pc += offsets[at]; }
+                case JMP32 | JGE | K -> { if (Integer.compareUnsigned((int) r[d], (int) imm) >= 0) pc += offsets[at]; }
+                case JMP32 | JGE | X -> { if (Integer.compareUnsigned((int) r[d], (int) r[s]) >= 0) pc += offsets[at]; }
+                case JMP32 | JLT | K -> { if (Integer.compareUnsigned((int) r[d], (int) imm) < 0) pc += offsets[at]; }
+                case JMP32 | JLT | X -> { if (Integer.compareUnsigned((int) r[d], (int) r[s]) < 0) pc += offsets[at]; }
+                case JMP32 | JLE | K -> { if (Integer.compareUnsigned((int) r[d], (int) imm) <= 0) pc += offsets[at]; }
+                case JMP32 | JLE | X -> { if (Integer.compareUnsigned((int) r[d], (int) r[s]) <= 0) pc += offsets[at]; }
+                case JMP32 | JSET | K -> { if (((int) r[d] & (int) imm) != 0) pc += offsets[at]; }
+                case JMP32 | JSET | X -> { if (((int) r[d] & (int) r[s]) != 0) pc += offsets[at]; }
+                case JMP32 | JSGT | K -> { if ((int) r[d] > (int) imm) pc += offsets[at]; }
+                case JMP32 | JSGT | X -> { if ((int) r[d] > (int) r[s]) pc += offsets[at]; }
+                case JMP32 | JSGE | K -> { if ((int) r[d] >= (int) imm) pc += offsets[at]; }
+                case JMP32 | JSGE | X -> { if ((int) r[d] >= (int) r[s]) pc += offsets[at]; }
+                case JMP32 | JSLT | K -> { if ((int) r[d] < (int) imm) pc += offsets[at]; }
+                case JMP32 | JSLT | X -> { if ((int) r[d] < (int) r[s]) pc += offsets[at]; }
+                case JMP32 | JSLE | K -> { if ((int) r[d] <= (int) imm) pc += offsets[at]; }
+                case JMP32 | JSLE | X -> { if ((int) r[d] <= (int) r[s]) pc += offsets[at]; }
+
+                // ---------------- calls and exit
+                case CALL_IMM -> {
+                    if (s == CALL_LOCAL) {
+                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
+                        pc = at + (int) imm + 1;
+                    } else {
+                        r[0] = callHelper(helperAt[at], at, r, callSite);
+                    }
+                }
+                case CALLX -> {
+                    long target = r[d];
+                    if ((target & CODE_ADDRESS_TAG) == CODE_ADDRESS_TAG) {
+                        int fn = (int) target;
+                        if (fn < 0 || fn >= end || opcodes[fn] == -1) {
+                            throw new ProgramFault(at, String.format("callx to 0x%x, which is not an instruction", target));
+                        }
+                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
+                        pc = fn;
+                    } else {
+                        HelperFunction helper = target >= 0 && target <= Integer.MAX_VALUE
+                                ? helpers.find((int) target).map(Helper::function).orElse(null) : null;
+                        if (helper == null) {
+                            throw new ProgramFault(at, "callx r" + d + " = " + target
+                                    + " is neither a function address nor a registered helper id");
+                        }
+                        r[0] = callHelper(helper, at, r, callSite);
+                    }
+                }
+                case EXIT_OP -> {
+                    if (depth == 0) {
+                        if (before != null) {
+                            tracer.executed(at, before, r);
+                        }
+                        return r[0];
+                    }
+                    depth--;
+                    int base = depth * 4;
+                    r[6] = savedRegisters[base];
+                    r[7] = savedRegisters[base + 1];
+                    r[8] = savedRegisters[base + 2];
+                    r[9] = savedRegisters[base + 3];
+                    r[FRAME_POINTER] = frameTop[depth];
+                    pc = returnPc[depth];
+                }
+
+                // ---------------- 64-bit immediate
+                case LDDW -> {
+                    r[d] = imm;
+                    pc++;
+                }
+
+                // ---------------- loads
+                case LDX | MEM | B -> r[d] = memory.load(r[s] + offsets[at], 1, at);
+                case LDX | MEM | H -> r[d] = memory.load(r[s] + offsets[at], 2, at);
+                case LDX | MEM | W -> r[d] = memory.load(r[s] + offsets[at], 4, at);
+                case LDX | MEM | DW -> r[d] = memory.load(r[s] + offsets[at], 8, at);
+                case LDX | MEMSX | B -> r[d] = (byte) memory.load(r[s] + offsets[at], 1, at);
+                case LDX | MEMSX | H -> r[d] = (short) memory.load(r[s] + offsets[at], 2, at);
+                case LDX | MEMSX | W -> r[d] = (int) memory.load(r[s] + offsets[at], 4, at);
+
+                // ---------------- stores
+                case ST | MEM | B -> memory.store(r[d] + offsets[at], 1, imm, at);
+                case ST | MEM | H -> memory.store(r[d] + offsets[at], 2, imm, at);
+                case ST | MEM | W -> memory.store(r[d] + offsets[at], 4, imm, at);
+                case ST | MEM | DW -> memory.store(r[d] + offsets[at], 8, imm, at);
+                case STX | MEM | B -> memory.store(r[d] + offsets[at], 1, r[s], at);
+                case STX | MEM | H -> memory.store(r[d] + offsets[at], 2, r[s], at);
+                case STX | MEM | W -> memory.store(r[d] + offsets[at], 4, r[s], at);
+                case STX | MEM | DW -> memory.store(r[d] + offsets[at], 8, r[s], at);
+
+                // ---------------- atomics
+                case STX | ATOMIC | W -> atomic(memory, r, r[d] + offsets[at], 4, s, (int) imm, at);
+                case STX | ATOMIC | DW -> atomic(memory, r, r[d] + offsets[at], 8, s, (int) imm, at);
+
+                // ---------------- legacy packet loads: out of bounds ends the program with 0
+                case LD | ABS | B, LD | ABS | H, LD | ABS | W, LD | IND | B, LD | IND | H, LD | IND | W -> {
+                    int size = sizeInBytes(size(opcodes[at]));
+                    long offset = mode(opcodes[at]) == IND ? (int) (r[s] + imm) : imm;
+                    if (packetAddress == 0 || offset < 0 || offset > packetLength - size) {
+                        if (before != null) {
+                            r[0] = 0;
+                            tracer.executed(at, before, r);
+                        }
+                        return 0; // Linux ends the program with 0 on an out-of-bounds legacy load
+                    }
+                    long value = memory.load(packetAddress + offset, size, at);
+                    r[0] = size == 1 ? value : Semantics.byteSwap(value, size * 8); // network byte order
+                }
+                default -> throw new ProgramFault(at, String.format("opcode 0x%02x cannot be executed", opcodes[at]));
+            }
+            if (before != null) {
+                tracer.executed(at, before, r);
+            }
+        }
+    }
+
+    private static int pushFrame(int at, int depth, long[] r, long[] saved, int[] returnPc, long[] frameTop, int next) {
+        if (depth + 1 >= MAX_FRAMES) {
+            throw new ProgramFault(at, "call nests deeper than " + MAX_FRAMES + " frames");
+        }
+        int base = depth * 4;
+        saved[base] = r[6];
+        saved[base + 1] = r[7];
+        saved[base + 2] = r[8];
+        saved[base + 3] = r[9];
+        returnPc[depth] = next;
+        depth++;
+        r[FRAME_POINTER] = frameTop[depth];
+        return depth;
+    }
+
+    private static long callHelper(HelperFunction helper, int at, long[] r, CallSite callSite) {
+        callSite.pc = at;
+        return helper.call(r[1], r[2], r[3], r[4], r[5], callSite);
+    }
+
+    private static void atomic(Memory memory, long[] r, long address, int size, int s, int operation, int at) {
+        long operand = r[s];
+        long old = switch (operation & ~ATOMIC_FETCH) {
+            case ADD -> memory.atomic(Memory.AtomicOp.ADD, address, size, operand, at);
+            case OR -> memory.atomic(Memory.AtomicOp.OR, address, size, operand, at);
+            case AND -> memory.atomic(Memory.AtomicOp.AND, address, size, operand, at);
+            case XOR -> memory.atomic(Memory.AtomicOp.XOR, address, size, operand, at);
+            case ATOMIC_XCHG & ~ATOMIC_FETCH -> memory.atomic(Memory.AtomicOp.EXCHANGE, address, size, operand, at);
+            case ATOMIC_CMPXCHG & ~ATOMIC_FETCH -> {
+                r[0] = memory.atomicCompareExchange(address, size, r[0], operand, at);
+                yield 0;
+            }
+            default -> throw new ProgramFault(at, "unknown atomic operation " + operation);
+        };
+        if (operation == ATOMIC_CMPXCHG) {
+            return;
+        }
+        if ((operation & ATOMIC_FETCH) != 0) {
+            r[s] = old; // for 32-bit operations `old` is already zero-extended
+        }
+    }
+
+    /** The {@link HelperContext} of one run; its pc is updated before each helper call. */
+    private static final class CallSite implements HelperContext {
+        private final Memory memory;
+        int pc;
+
+        CallSite(Memory memory) {
+            this.memory = memory;
+        }
+
+        @Override
+        public Memory memory() {
+            return memory;
+        }
+
+        @Override
+        public int pc() {
+            return pc;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.bpf4j.runtime;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The Linux helpers that need nothing but the calling thread, under their Linux ids. The helpers
+ * that need maps, contexts or host sinks come with those features.
+ */
+public final class StandardHelpers {
+    private StandardHelpers() {}
+
+    public static final int KTIME_GET_NS = 5;
+    public static final int GET_PRANDOM_U32 = 7;
+    public static final int GET_SMP_PROCESSOR_ID = 8;
+    public static final int KTIME_GET_BOOT_NS = 125;
+
+    static HelperRegistry.Builder registerAll(HelperRegistry.Builder registry) {
+        return registry
+                .register(KTIME_GET_NS, "ktime_get_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
+                .register(KTIME_GET_BOOT_NS, "ktime_get_boot_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
+                .register(GET_PRANDOM_U32, "get_prandom_u32",
+                        (a, b, c, d, e, ctx) -> ThreadLocalRandom.current().nextInt() & 0xffffffffL)
+                // One JVM "CPU" until per-CPU maps define thread slots.
+                .register(GET_SMP_PROCESSOR_ID, "get_smp_processor_id", (a, b, c, d, e, ctx) -> 0);
+    }
+}

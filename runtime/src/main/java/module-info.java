@@ -1,0 +1,6 @@
+/** The bpf4j runtime: memory model, helpers, the interpreter and the public program API. */
+module io.bpf4j.runtime {
+    requires transitive io.bpf4j.isa;
+
+    exports io.bpf4j.runtime;
+}
