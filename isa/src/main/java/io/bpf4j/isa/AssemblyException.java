@@ -11,6 +11,11 @@ public class AssemblyException extends RuntimeException {
         this.column = column;
     }
 
+    public AssemblyException(int line, int column, String reason, Throwable cause) {
+        this(line, column, reason);
+        initCause(cause);
+    }
+
     public int line() {
         return line;
     }

@@ -14,6 +14,10 @@ final class InstructionValidator {
         if (slots.length == 0) {
             throw new InvalidInstructionException(-1, "program is empty");
         }
+        if (slots.length > Instructions.MAX_SLOTS) {
+            throw new InvalidInstructionException(-1,
+                    "program has " + slots.length + " instructions, more than the limit of " + Instructions.MAX_SLOTS);
+        }
         boolean[] secondHalf = new boolean[slots.length];
         for (int i = 0; i < slots.length; i++) {
             if (secondHalf[i]) {
@@ -30,14 +34,15 @@ final class InstructionValidator {
                     throw new InvalidInstructionException(i + 1,
                             "second half of lddw must have opcode, registers and offset zero");
                 }
-                if (insn.src() == PSEUDO_IMM || insn.src() == PSEUDO_MAP_FD || insn.src() == PSEUDO_MAP_IDX
-                        || insn.src() == PSEUDO_FUNC) {
-                    // Only a map value (2, 6) or a variable (3) takes the second imm as an offset; for
-                    // these kinds it is part of the value (0) or must be zero. Linux rejects nonzero there.
-                    if (insn.src() != PSEUDO_IMM && next.imm() != 0) {
-                        throw new InvalidInstructionException(i + 1,
-                                "second half of lddw with src " + insn.src() + " must have imm zero");
-                    }
+                // The second imm is the upper half of a plain immediate (src 0) and the value offset of a
+                // map value (2, 6). For a kernel variable (3) RFC 9669 wants it zero, but Linux reads it
+                // as the fd of the BTF object that holds the variable, so it is accepted as Linux does.
+                // For the remaining kinds both say zero.
+                boolean secondImmUsed = insn.src() == PSEUDO_IMM || insn.src() == PSEUDO_MAP_VALUE
+                        || insn.src() == PSEUDO_MAP_IDX_VALUE || insn.src() == PSEUDO_BTF_ID;
+                if (!secondImmUsed && next.imm() != 0) {
+                    throw new InvalidInstructionException(i + 1,
+                            "second half of lddw with src " + insn.src() + " must have imm zero");
                 }
                 secondHalf[i + 1] = true;
             }
@@ -47,31 +52,31 @@ final class InstructionValidator {
                 continue;
             }
             Instruction insn = slots[i];
-            int target = branchTarget(insn, i);
+            long target = branchTarget(insn, i);
             if (target != NO_TARGET) {
                 String what = insn.opcode() == CALL_IMM ? "call" : "jump";
                 if (target < 0 || target >= slots.length) {
                     throw new InvalidInstructionException(i,
                             what + " target " + target + " is outside the program (0.." + (slots.length - 1) + ")");
                 }
-                if (secondHalf[target]) {
+                if (secondHalf[(int) target]) {
                     throw new InvalidInstructionException(i,
                             what + " target " + target + " is the second half of a lddw");
                 }
             }
             if (insn.opcode() == LDDW && insn.src() == PSEUDO_FUNC) {
-                int fn = i + insn.imm() + 1;
-                if (fn < 0 || fn >= slots.length || secondHalf[fn]) {
+                long fn = (long) i + insn.imm() + 1;
+                if (fn < 0 || fn >= slots.length || secondHalf[(int) fn]) {
                     throw new InvalidInstructionException(i, "lddw code address " + fn + " is not an instruction");
                 }
             }
         }
     }
 
-    static final int NO_TARGET = Integer.MIN_VALUE;
+    static final long NO_TARGET = Long.MIN_VALUE;
 
     /** Target slot of a jump or local call at {@code index}, or {@link #NO_TARGET}. */
-    static int branchTarget(Instruction insn, int index) {
+    static long branchTarget(Instruction insn, int index) {
         int op = insn.opcode();
         int cls = instructionClass(op);
         if (cls == JMP || cls == JMP32) {
@@ -80,12 +85,12 @@ final class InstructionValidator {
                 return NO_TARGET;
             }
             if (operation == CALL) {
-                return op == CALL_IMM && insn.src() == CALL_LOCAL ? index + insn.imm() + 1 : NO_TARGET;
+                return op == CALL_IMM && insn.src() == CALL_LOCAL ? (long) index + insn.imm() + 1 : NO_TARGET;
             }
             if (op == (JMP32 | JA)) {
-                return index + insn.imm() + 1; // gotol: 32-bit offset in imm
+                return (long) index + insn.imm() + 1; // gotol: 32-bit offset in imm
             }
-            return index + insn.offset() + 1;
+            return (long) index + insn.offset() + 1;
         }
         return NO_TARGET;
     }
