@@ -4,11 +4,18 @@ package io.bpf4j.isa;
 public class AssemblyException extends RuntimeException {
     private final int line;
     private final int column;
+    private final String reason;
 
     public AssemblyException(int line, int column, String reason) {
         super("line " + line + ", column " + column + ": " + reason);
         this.line = line;
         this.column = column;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the position. */
+    public String reason() {
+        return reason;
     }
 
     public AssemblyException(int line, int column, String reason, Throwable cause) {

@@ -7,10 +7,17 @@ package io.bpf4j.isa;
  */
 public class InvalidInstructionException extends RuntimeException {
     private final int index;
+    private final String reason;
 
     public InvalidInstructionException(int index, String reason) {
-        super("instruction " + index + ": " + reason);
+        super(index >= 0 ? "instruction " + index + ": " + reason : reason);
         this.index = index;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the instruction index. */
+    public String reason() {
+        return reason;
     }
 
     /** Slot index of the offending instruction, or -1 when the problem concerns the whole program. */

@@ -44,7 +44,7 @@ public final class BpfRuntime {
     /**
      * Prepares a program to run: resolves its helper calls.
      *
-     * @throws BpfException if it calls a helper this runtime does not have, or refers to maps or
+     * @throws ProgramLoadException if it calls a helper this runtime does not have, or refers to maps or
      *     kernel objects that nothing provided
      */
     public Executable load(Program program) {

@@ -5,8 +5,8 @@ public final class BudgetExhaustedFault extends ProgramFault {
     private final long budget;
 
     public BudgetExhaustedFault(int pc, long budget) {
-        super(pc, "instruction budget of " + budget + " exhausted (the program may not terminate;"
-                + " raise the budget with instructionBudget(...) or --budget if it is just long)");
+        super(pc, "instruction budget of " + budget + " exhausted: the program may not terminate,"
+                + " or needs a larger budget");
         this.budget = budget;
     }
 

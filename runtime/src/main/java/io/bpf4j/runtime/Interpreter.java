@@ -68,11 +68,11 @@ final class Interpreter {
                     int id = insn.imm();
                     int at = pc;
                     helperAt[pc] = helpers.find(id)
-                            .orElseThrow(() -> new BpfException("instruction " + at + " calls unknown helper id "
+                            .orElseThrow(() -> new ProgramLoadException(at, "calls unknown helper id "
                                     + id + "; register it with BpfRuntime.builder().helper(...)"))
                             .function();
                 } else if (insn.src() == CALL_KFUNC) {
-                    throw new BpfException("instruction " + pc + ": calls kernel function (kfunc) with BTF id "
+                    throw new ProgramLoadException(pc, "calls kernel function (kfunc) with BTF id "
                             + insn.imm() + ", which bpf4j does not provide");
                 }
             }
@@ -84,7 +84,7 @@ final class Interpreter {
         return switch (insn.src()) {
             case PSEUDO_IMM -> value;
             case PSEUDO_FUNC -> CODE_ADDRESS_TAG | (pc + insn.imm() + 1);
-            default -> throw new BpfException("instruction " + pc + ": lddw with src " + insn.src()
+            default -> throw new ProgramLoadException(pc, "lddw with src " + insn.src()
                     + " refers to a map or kernel object; load the program through an object loader that creates maps");
         };
     }

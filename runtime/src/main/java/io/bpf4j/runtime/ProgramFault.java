@@ -7,10 +7,17 @@ package io.bpf4j.runtime;
  */
 public class ProgramFault extends BpfException {
     private final int pc;
+    private final String reason;
 
     public ProgramFault(int pc, String reason) {
         super("instruction " + pc + ": " + reason);
         this.pc = pc;
+        this.reason = reason;
+    }
+
+    /** What went wrong, without the instruction index. */
+    public String reason() {
+        return reason;
     }
 
     /** Index of the instruction that faulted. */

@@ -1,0 +1,90 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.isa.ConformanceTestFile;
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.InvalidInstructionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reads a program from a file (or standard input, named {@code -}) in any {@link InputFormat}. */
+final class ProgramReader {
+    private ProgramReader() {}
+
+    /** The bytes of {@code file}, or of standard input when it is {@code -}. */
+    static byte[] readBytes(String file, InputStream stdin) {
+        try {
+            return "-".equals(file) ? stdin.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            throw Errors.io(file, e);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw CliException.badInput(file + ": not a valid file name");
+        }
+    }
+
+    /**
+     * Reads and decodes or assembles a program.
+     *
+     * @param dialect forces assembly in this dialect, or null to decide by the file's name and content
+     * @throws CliException naming the file (and line and column for assembly errors)
+     */
+    static LoadedProgram read(String file, InputStream stdin, Dialect dialect) {
+        byte[] content = readBytes(file, stdin);
+        InputFormat format = InputFormat.detect(file, content, dialect);
+        try {
+            return switch (format) {
+                case RAW -> raw(file, content);
+                case ELF -> elf(file, content);
+                case LLVM_ASSEMBLY -> LoadedProgram.of(file, Isa.assembleLlvm(text(content)));
+                case CONFORMANCE_ASSEMBLY -> LoadedProgram.of(file, Isa.assembleConformance(text(content)));
+                case CONFORMANCE_TEST -> conformanceTest(file, content);
+            };
+        } catch (RuntimeException e) {
+            throw Errors.about(file, e, null);
+        }
+    }
+
+    private static LoadedProgram raw(String file, byte[] content) {
+        if (content.length == 0) {
+            throw CliException.badInput(file + ": empty file: no instructions");
+        }
+        try {
+            return LoadedProgram.of(file, Instructions.decode(content));
+        } catch (InvalidInstructionException e) {
+            if (InputFormat.looksLikeText(content)) {
+                CliException inner = Errors.invalid(file, e);
+                throw new CliException(inner.exitCode(), inner.getMessage()
+                        + " (the file looks like text: name assembly files .s, or .data for conformance tests,"
+                        + " or pass --dialect)", e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Extension point for ELF object files. When the loader module lands, load the object here
+     * and return its programs (one per code section); {@code disasm} will then print each
+     * section as {@code llvm-objdump -d} does.
+     */
+    private static LoadedProgram elf(String file, byte[] content) {
+        throw CliException.badInput(file + ": ELF object files are not supported yet; extract the instructions with"
+                + " 'llvm-objcopy -O binary --only-section=.text " + file + " prog.bin' and use prog.bin");
+    }
+
+    private static LoadedProgram conformanceTest(String file, byte[] content) {
+        String name = Path.of("-".equals(file) ? "stdin" : file).getFileName().toString().replaceFirst("\\.data$", "");
+        ConformanceTestFile test = ConformanceTestFile.parse(name, text(content));
+        Instructions code = test.program();
+        byte[] memory = test.memory();
+        OptionalLong expected = test.expectedResult();
+        return new LoadedProgram(file, code, Optional.of(memory), expected);
+    }
+
+    private static String text(byte[] content) {
+        return new String(content, StandardCharsets.UTF_8);
+    }
+}
