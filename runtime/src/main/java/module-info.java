@@ -3,4 +3,5 @@ module io.bpf4j.runtime {
     requires transitive io.bpf4j.isa;
 
     exports io.bpf4j.runtime;
+    exports io.bpf4j.runtime.maps;
 }
