@@ -49,7 +49,7 @@ public final class BpfRuntime {
      */
     public Executable load(Program program) {
         Objects.requireNonNull(program, "program");
-        return new InterpretedExecutable(program, new Interpreter(program.code(), helpers, instructionBudget));
+        return new InterpretedExecutable(program, new Interpreter(program.code(), program.maps(), helpers, instructionBudget));
     }
 
     public static final class Builder {

@@ -1,10 +1,34 @@
 package io.bpf4j.runtime;
 
-/** What a helper sees of the program that calls it. */
+import io.bpf4j.runtime.maps.BpfMap;
+
+/** What a helper sees of the program run that calls it. */
 public interface HelperContext {
     /** The calling program's address space, for pointer arguments. */
     Memory memory();
 
     /** Index of the call instruction, for error messages. */
     int pc();
+
+    /**
+     * The map a map argument refers to ({@code lddw rX, map} or a map-in-map lookup result).
+     *
+     * @throws ProgramFault if {@code handle} is not a map reference
+     */
+    BpfMap map(long handle);
+
+    /** The value a program holds to refer to {@code map} (what {@link #map(long)} accepts). */
+    long mapHandle(BpfMap map);
+
+    /** The program address of byte {@code storageOffset} of the map's {@link BpfMap#storage() storage}. */
+    long mapStorageAddress(BpfMap map, long storageOffset);
+
+    /**
+     * The map whose storage {@code address} points into, with the offset in that storage, or
+     * null if it points elsewhere.
+     */
+    MapPointer mapPointer(long address);
+
+    /** A pointer into a map's storage, as {@link #mapPointer(long)} resolves it. */
+    record MapPointer(BpfMap map, long storageOffset) {}
 }

@@ -17,8 +17,8 @@ final class InterpretedExecutable implements Executable {
 
     @Override
     public long run(byte[] input, ExecutionTracer tracer) {
-        Memory memory = new Memory();
-        long address = input.length == 0 ? 0 : memory.map("input", input);
-        return interpreter.execute(memory, address, input.length, address, input.length, tracer);
+        Execution execution = interpreter.newExecution();
+        long address = input.length == 0 ? 0 : execution.memory.map("input", input);
+        return interpreter.execute(execution, address, input.length, address, input.length, tracer);
     }
 }

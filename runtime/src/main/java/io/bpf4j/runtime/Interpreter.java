@@ -4,7 +4,9 @@ import static io.bpf4j.isa.Opcodes.*;
 
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
-import java.lang.foreign.MemorySegment;
+import io.bpf4j.runtime.maps.BpfMap;
+import io.bpf4j.runtime.maps.MapType;
+import java.util.List;
 
 /**
  * The reference semantics of bpf4j: decodes a program once into flat arrays and executes it
@@ -12,24 +14,15 @@ import java.lang.foreign.MemorySegment;
  * checks. Thread-safe: all per-run state lives in {@link #execute}.
  */
 final class Interpreter {
-    /** Bytes of stack per call frame, as in Linux. */
-    static final int FRAME_SIZE = 512;
-    /** Call frames at most (the main program and 7 nested calls), as in Linux. */
-    static final int MAX_FRAMES = 8;
+    static final int MAX_FRAMES = Execution.FRAMES;
     /**
      * High half of the value {@code lddw rX, func} produces: a code address, not a memory address.
      * Its region id (0xffffffff) is never mapped, so it cannot be dereferenced.
      */
     static final long CODE_ADDRESS_TAG = 0xffff_ffffL << Memory.REGION_SHIFT;
-    private static final String[] FRAME_NAMES = new String[MAX_FRAMES];
-
-    static {
-        for (int f = 0; f < MAX_FRAMES; f++) {
-            FRAME_NAMES[f] = "stack frame " + f;
-        }
-    }
 
     private final Instructions code;
+    private final List<BpfMap> maps;
     private final int[] opcodes;
     private final byte[] dsts;
     private final byte[] srcs;
@@ -41,8 +34,9 @@ final class Interpreter {
     private final HelperRegistry helpers;
     private final long instructionBudget;
 
-    Interpreter(Instructions code, HelperRegistry helpers, long instructionBudget) {
+    Interpreter(Instructions code, List<BpfMap> maps, HelperRegistry helpers, long instructionBudget) {
         this.code = code;
+        this.maps = List.copyOf(maps);
         this.helpers = helpers;
         this.instructionBudget = instructionBudget;
         int n = code.size();
@@ -84,31 +78,52 @@ final class Interpreter {
         return switch (insn.src()) {
             case PSEUDO_IMM -> value;
             case PSEUDO_FUNC -> CODE_ADDRESS_TAG | (pc + insn.imm() + 1);
+            case PSEUDO_MAP_FD, PSEUDO_MAP_IDX -> Execution.MAP_HANDLE_TAG | programMap(pc, insn.imm());
+            case PSEUDO_MAP_VALUE, PSEUDO_MAP_IDX_VALUE -> {
+                int index = programMap(pc, insn.imm());
+                BpfMap map = maps.get(index);
+                long offset = code.get(pc + 1).imm() & 0xffffffffL;
+                if (map.type() != MapType.ARRAY || offset >= map.valueSize()) {
+                    throw new ProgramLoadException(pc, "lddw map value: map '" + map.name() + "' is not an array map or offset "
+                            + offset + " is outside its " + map.valueSize() + "-byte value");
+                }
+                yield Execution.programMapStorageAddress(index) + offset; // value of key 0
+            }
             default -> throw new ProgramLoadException(pc, "lddw with src " + insn.src()
-                    + " refers to a map or kernel object; load the program through an object loader that creates maps");
+                    + " (kernel BTF object) cannot be resolved: bpf4j has no kernel objects");
         };
+    }
+
+    /** Index into the program's maps of a lddw map reference; the program's maps are numbered from 0. */
+    private int programMap(int pc, int index) {
+        if (index < 0 || index >= maps.size()) {
+            throw new ProgramLoadException(pc, "lddw refers to map " + index + ", but the program was given "
+                    + maps.size() + " map(s)");
+        }
+        return index;
     }
 
     Instructions code() {
         return code;
     }
 
+    /** A fresh run state, with the stack frames and this program's maps mapped. */
+    Execution newExecution() {
+        return new Execution(maps);
+    }
+
     /**
      * Runs the program.
      *
-     * @param memory the address space; the stack frames are mapped into it here
+     * @param execution the run state from {@link #newExecution()}, with input regions mapped
      * @param r1 initial r1 (the context pointer), {@code r2} initial r2
      * @param packetAddress where legacy packet loads (LD_ABS/LD_IND) read, or 0 when there is no packet
      * @param packetLength length of that packet
      */
-    long execute(Memory memory, long r1, long r2, long packetAddress, int packetLength, ExecutionTracer tracer) {
+    long execute(Execution execution, long r1, long r2, long packetAddress, int packetLength, ExecutionTracer tracer) {
         final long[] r = new long[REGISTER_COUNT];
-        // long[]-backed so that atomics on the stack are real atomics (see Memory)
-        final MemorySegment stack = MemorySegment.ofArray(new long[FRAME_SIZE * MAX_FRAMES / Long.BYTES]);
-        final long[] frameTop = new long[MAX_FRAMES];
-        for (int f = 0; f < MAX_FRAMES; f++) {
-            frameTop[f] = memory.map(FRAME_NAMES[f], stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE), true) + FRAME_SIZE;
-        }
+        final Memory memory = execution.memory;
+        final long[] frameTop = execution.frameTop;
         // Saved r6-r9 and return addresses of the calling frames.
         final long[] savedRegisters = new long[MAX_FRAMES * 4];
         final int[] returnPc = new int[MAX_FRAMES];
@@ -118,7 +133,6 @@ final class Interpreter {
         r[2] = r2;
         r[FRAME_POINTER] = frameTop[0];
 
-        final CallSite callSite = new CallSite(memory);
         final long[] before = tracer == null ? null : new long[REGISTER_COUNT];
         final int[] opcodes = this.opcodes;
         final byte[] dsts = this.dsts;
@@ -258,7 +272,7 @@ final class Interpreter {
                         depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
                         pc = at + (int) imm + 1;
                     } else {
-                        r[0] = callHelper(helperAt[at], at, r, callSite);
+                        r[0] = callHelper(helperAt[at], at, r, execution);
                     }
                 }
                 case CALLX -> {
@@ -277,7 +291,7 @@ final class Interpreter {
                             throw new ProgramFault(at, "callx r" + d + " = " + target
                                     + " is neither a function address nor a registered helper id");
                         }
-                        r[0] = callHelper(helper, at, r, callSite);
+                        r[0] = callHelper(helper, at, r, execution);
                     }
                 }
                 case EXIT_OP -> {
@@ -363,9 +377,9 @@ final class Interpreter {
         return depth;
     }
 
-    private static long callHelper(HelperFunction helper, int at, long[] r, CallSite callSite) {
-        callSite.pc = at;
-        return helper.call(r[1], r[2], r[3], r[4], r[5], callSite);
+    private static long callHelper(HelperFunction helper, int at, long[] r, Execution execution) {
+        execution.pc = at;
+        return helper.call(r[1], r[2], r[3], r[4], r[5], execution);
     }
 
     private static void atomic(Memory memory, long[] r, long address, int size, int s, int operation, int at) {
@@ -387,26 +401,6 @@ final class Interpreter {
         }
         if ((operation & ATOMIC_FETCH) != 0) {
             r[s] = old; // for 32-bit operations `old` is already zero-extended
-        }
-    }
-
-    /** The {@link HelperContext} of one run; its pc is updated before each helper call. */
-    private static final class CallSite implements HelperContext {
-        private final Memory memory;
-        int pc;
-
-        CallSite(Memory memory) {
-            this.memory = memory;
-        }
-
-        @Override
-        public Memory memory() {
-            return memory;
-        }
-
-        @Override
-        public int pc() {
-            return pc;
         }
     }
 }

@@ -113,6 +113,20 @@ public final class Memory {
         return segments[(int) (address >>> REGION_SHIFT)];
     }
 
+    /**
+     * For helpers that work on program memory in place: checks that {@code size} bytes at
+     * {@code address} lie in one region (and that it is writable, for {@code write}) and returns
+     * their offset in {@link #segmentOf(long) the region's segment}.
+     */
+    public long checkedOffset(long address, int size, boolean write, int pc) {
+        return offset(address, size, write, pc);
+    }
+
+    /** The segment of the region {@code address} falls in; only valid after {@link #checkedOffset}. */
+    public MemorySegment segmentOf(long address) {
+        return segment(address);
+    }
+
     /** Loads an unsigned value of {@code size} (1, 2, 4 or 8) bytes. */
     public long load(long address, int size, int pc) {
         long o = offset(address, size, false, pc);

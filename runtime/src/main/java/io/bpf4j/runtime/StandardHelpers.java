@@ -1,10 +1,11 @@
 package io.bpf4j.runtime;
 
+import io.bpf4j.runtime.maps.MapFactory;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The Linux helpers that need nothing but the calling thread, under their Linux ids. The helpers
- * that need maps, contexts or host sinks come with those features.
+ * The helpers every runtime has, under their Linux ids: time, randomness, the CPU id, and the map
+ * helpers ({@link MapHelpers}).
  */
 public final class StandardHelpers {
     private StandardHelpers() {}
@@ -15,12 +16,14 @@ public final class StandardHelpers {
     public static final int KTIME_GET_BOOT_NS = 125;
 
     static HelperRegistry.Builder registerAll(HelperRegistry.Builder registry) {
+        MapHelpers.registerAll(registry);
         return registry
                 .register(KTIME_GET_NS, "ktime_get_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
                 .register(KTIME_GET_BOOT_NS, "ktime_get_boot_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
                 .register(GET_PRANDOM_U32, "get_prandom_u32",
                         (a, b, c, d, e, ctx) -> ThreadLocalRandom.current().nextInt() & 0xffffffffL)
-                // One JVM "CPU" until per-CPU maps define thread slots.
-                .register(GET_SMP_PROCESSOR_ID, "get_smp_processor_id", (a, b, c, d, e, ctx) -> 0);
+                // The calling thread's slot in per-CPU maps, so that the id and the per-CPU values agree.
+                .register(GET_SMP_PROCESSOR_ID, "get_smp_processor_id",
+                        (a, b, c, d, e, ctx) -> MapFactory.defaults().cpuSlots().current());
     }
 }
