@@ -93,7 +93,9 @@ public final class Disassembler {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < code.size(); i++) {
             int slots = code.isWide(i) ? 2 : 1;
-            lines.add(String.format("%8d:\t%s\t%s", i, hexBytes(code, i, slots), printer.text(i)));
+            String index = Integer.toString(i);
+            lines.add(" ".repeat(Math.max(0, 8 - index.length())) + index + ":\t" + hexBytes(code, i, slots) + "\t"
+                    + printer.text(i));
             i += slots - 1;
         }
         return lines;

@@ -129,12 +129,12 @@ final class LlvmLexer {
             pos++;
         }
         String text = source.substring(start, pos);
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        char radix = text.length() > 1 && text.charAt(0) == '0' ? Character.toLowerCase(text.charAt(1)) : ' ';
         BigInteger value;
         try {
-            if (lower.startsWith("0x")) {
+            if (radix == 'x') {
                 value = new BigInteger(text.substring(2), 16);
-            } else if (lower.startsWith("0b")) {
+            } else if (radix == 'b') {
                 value = new BigInteger(text.substring(2), 2);
             } else if (text.length() > 1 && text.startsWith("0")) {
                 value = new BigInteger(text.substring(1), 8); // as llvm-mc: a leading 0 means octal

@@ -402,7 +402,7 @@ class InstructionValidatorTest {
     void emptyProgram() {
         InvalidInstructionException e = catchThrowableOfType(InvalidInstructionException.class, () -> Instructions.of());
         assertThat(e.index()).isEqualTo(-1);
-        assertThat(e.getMessage()).isEqualTo("instruction -1: program is empty");
+        assertThat(e.getMessage()).isEqualTo("program is empty");
         assertThat(catchThrowableOfType(InvalidInstructionException.class, () -> Instructions.decode(new byte[0]))
                 .index()).isEqualTo(-1);
         assertThat(catchThrowableOfType(InvalidInstructionException.class, () -> Instructions.of(List.of()))
