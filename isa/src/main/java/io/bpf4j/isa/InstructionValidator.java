@@ -291,6 +291,10 @@ final class InstructionValidator {
             if (!known) {
                 throw bad(i, insn, String.format("unknown atomic operation 0x%x", a));
             }
+            if ((a & ATOMIC_FETCH) != 0 && a != ATOMIC_CMPXCHG && insn.src() == FRAME_POINTER) {
+                throw bad(i, insn, "r10 is the read-only frame pointer and cannot be written"
+                        + " (a fetching atomic loads the old value into its source register)");
+            }
             return;
         }
         throw bad(i, insn, "unknown opcode in class STX");

@@ -2,6 +2,8 @@ package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapFlags;
+import io.bpf4j.runtime.maps.MapType;
+import io.bpf4j.runtime.maps.ProgArrayMap;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +13,10 @@ import java.util.List;
  * stack frames and map regions, and the maps the run can name. It is the {@link HelperContext}
  * helpers see.
  *
- * <p>Region layout, fixed so that the interpreter can resolve {@code lddw} map-value addresses
- * once at load: region ids 1 to {@link #FRAMES} are the stack frames, the next ones the program's
- * maps in order, then whatever the run maps (input, context, packet, maps met at run time).
+ * <p>Region ids 1 to {@link #FRAMES} are the stack frames; then come whatever the run maps: input,
+ * context and packet regions, and each map's storage when the run first needs it. Maps are named
+ * by handles that index this run's list of maps, so programs with different map lists (a tail
+ * call's target) share one run.
  */
 final class Execution implements HelperContext {
     /** Bytes of stack per call frame, as in Linux. */
@@ -32,28 +35,80 @@ final class Execution implements HelperContext {
 
     final Memory memory = new Memory();
     final long[] frameTop = new long[FRAMES];
-    /** The program's maps, then maps first met during this run (inner maps of map-in-map lookups). */
-    private final List<BpfMap> maps;
+    /** Every map this run has named, in the order first met: the program's, then inner maps, tail-call targets' maps. */
+    private final List<BpfMap> maps = new ArrayList<>();
     /** Address of each map's storage region, parallel to {@link #maps}; 0 until mapped. */
-    private long[] storageAddress;
-    int pc;
+    private long[] storageAddress = new long[4];
 
-    Execution(List<BpfMap> programMaps) {
+    /** The program executing now (a tail call changes it). */
+    Interpreter current;
+    /** Index of the instruction executing a helper, for its error messages. */
+    int pc;
+    /** Call depth of the frame that called the current helper. */
+    int depth;
+    /** Instructions left in the budget, shared by tail calls and callbacks. */
+    long remaining;
+    int tailCalls;
+    ExecutionTracer tracer;
+    long packetAddress;
+    int packetLength;
+
+    Execution(Interpreter program) {
+        this.current = program;
         // long[]-backed so that atomics on the stack are real atomics (see Memory)
         MemorySegment stack = MemorySegment.ofArray(new long[FRAME_SIZE * FRAMES / Long.BYTES]);
         for (int f = 0; f < FRAMES; f++) {
             frameTop[f] = memory.map(FRAME_NAMES[f], stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE), true) + FRAME_SIZE;
         }
-        this.maps = programMaps.isEmpty() ? new ArrayList<>(0) : new ArrayList<>(programMaps);
-        this.storageAddress = new long[Math.max(4, maps.size())];
-        for (int i = 0; i < programMaps.size(); i++) {
-            storageAddress[i] = mapStorage(programMaps.get(i));
-        }
     }
 
-    /** Region id the {@code index}-th program map gets in every run. */
-    static long programMapStorageAddress(int index) {
-        return (long) (1 + FRAMES + index) << Memory.REGION_SHIFT;
+    /** What a program's {@code lddw} map references resolve to in this run, by the program's map index. */
+    record MapBindings(long[] handles, long[] storage) {}
+
+    /** Resolves a program's maps: a handle for each, and the storage address of each array map. */
+    MapBindings bind(List<BpfMap> programMaps) {
+        int n = programMaps.size();
+        long[] handles = new long[n];
+        long[] storage = new long[n];
+        for (int i = 0; i < n; i++) {
+            BpfMap map = programMaps.get(i);
+            handles[i] = mapHandle(map);
+            if (map.type() == MapType.ARRAY) {
+                storage[i] = mapStorageAddress(map, 0);
+            }
+        }
+        return new MapBindings(handles, storage);
+    }
+
+    /**
+     * The program a tail call through prog-array {@code mapHandle} at {@code index} goes to, or
+     * null when there is none (index out of range, empty slot, chain too long), as Linux decides.
+     */
+    Interpreter tailCallTarget(long mapHandle, long index) {
+        BpfMap map = map(mapHandle);
+        if (!(map instanceof ProgArrayMap array)) {
+            throw new ProgramFault(pc, "tail call through map '" + map.name() + "', which is a " + map.type()
+                    + ", not a program array");
+        }
+        if (index < 0 || index >= array.maxEntries() || tailCalls >= Interpreter.MAX_TAIL_CALLS) {
+            return null;
+        }
+        Object target = array.program((int) index);
+        if (target == null) {
+            return null;
+        }
+        if (!(target instanceof InterpretedExecutable executable)) {
+            throw new ProgramFault(pc, "program array '" + map.name() + "' slot " + index + " holds " + target
+                    + ", not a program loaded by a bpf4j runtime");
+        }
+        tailCalls++;
+        current = executable.interpreter();
+        return current;
+    }
+
+    @Override
+    public long callFunction(long codeAddress, long r1, long r2, long r3, long r4, long r5) {
+        return current.callback(this, codeAddress, r1, r2, r3, r4, r5);
     }
 
     private long mapStorage(BpfMap map) {

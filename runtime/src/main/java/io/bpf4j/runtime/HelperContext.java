@@ -29,6 +29,13 @@ public interface HelperContext {
      */
     MapPointer mapPointer(long address);
 
+    /**
+     * Calls a function of the running program, given by its code address (the value of
+     * {@code lddw rX, func}: what bpf_loop and for_each_map_elem receive), with arguments r1-r5 in
+     * a new stack frame, and returns its r0.
+     */
+    long callFunction(long codeAddress, long r1, long r2, long r3, long r4, long r5);
+
     /** A pointer into a map's storage, as {@link #mapPointer(long)} resolves it. */
     record MapPointer(BpfMap map, long storageOffset) {}
 }

@@ -10,6 +10,11 @@ final class InterpretedExecutable implements Executable {
         this.interpreter = interpreter;
     }
 
+    /** The decoded program, for tail calls into it. */
+    Interpreter interpreter() {
+        return interpreter;
+    }
+
     @Override
     public Program program() {
         return program;

@@ -20,6 +20,17 @@ final class Interpreter {
      * Its region id (0xffffffff) is never mapped, so it cannot be dereferenced.
      */
     static final long CODE_ADDRESS_TAG = 0xffff_ffffL << Memory.REGION_SHIFT;
+    /** Linux's bpf_tail_call helper id: the engine itself carries it out. */
+    static final int TAIL_CALL_HELPER = 12;
+    /** Longest chain of tail calls, as Linux's MAX_TAIL_CALL_CNT. */
+    static final int MAX_TAIL_CALLS = 33;
+
+    // Opcodes of the decoded form that no eBPF instruction has: lddw of a map reference and of a
+    // map value address (resolved per run, because a tail call may bring another program's maps),
+    // and the tail call.
+    private static final int LDDW_MAP = 0x100;
+    private static final int LDDW_MAP_VALUE = 0x101;
+    private static final int TAIL_CALL = 0x102;
 
     private final Instructions code;
     private final List<BpfMap> maps;
@@ -55,10 +66,17 @@ final class Interpreter {
             imms[pc] = insn.imm();
             if (insn.opcode() == LDDW) {
                 imms[pc] = resolveWideImmediate(pc, insn);
+                if (insn.src() == PSEUDO_MAP_FD || insn.src() == PSEUDO_MAP_IDX) {
+                    opcodes[pc] = LDDW_MAP;
+                } else if (insn.src() == PSEUDO_MAP_VALUE || insn.src() == PSEUDO_MAP_IDX_VALUE) {
+                    opcodes[pc] = LDDW_MAP_VALUE;
+                }
                 opcodes[pc + 1] = -1; // never executed: jumps cannot land here (validated)
                 pc++;
             } else if (insn.opcode() == CALL_IMM) {
-                if (insn.src() == CALL_HELPER) {
+                if (insn.src() == CALL_HELPER && insn.imm() == TAIL_CALL_HELPER) {
+                    opcodes[pc] = TAIL_CALL;
+                } else if (insn.src() == CALL_HELPER) {
                     int id = insn.imm();
                     int at = pc;
                     helperAt[pc] = helpers.find(id)
@@ -78,7 +96,7 @@ final class Interpreter {
         return switch (insn.src()) {
             case PSEUDO_IMM -> value;
             case PSEUDO_FUNC -> CODE_ADDRESS_TAG | (pc + insn.imm() + 1);
-            case PSEUDO_MAP_FD, PSEUDO_MAP_IDX -> Execution.MAP_HANDLE_TAG | programMap(pc, insn.imm());
+            case PSEUDO_MAP_FD, PSEUDO_MAP_IDX -> programMap(pc, insn.imm());
             case PSEUDO_MAP_VALUE, PSEUDO_MAP_IDX_VALUE -> {
                 int index = programMap(pc, insn.imm());
                 BpfMap map = maps.get(index);
@@ -87,7 +105,7 @@ final class Interpreter {
                     throw new ProgramLoadException(pc, "lddw map value: map '" + map.name() + "' is not an array map or offset "
                             + offset + " is outside its " + map.valueSize() + "-byte value");
                 }
-                yield Execution.programMapStorageAddress(index) + offset; // value of key 0
+                yield offset << 32 | index; // the value of key 0 is at the start of an array's storage
             }
             default -> throw new ProgramLoadException(pc, "lddw with src " + insn.src()
                     + " (kernel BTF object) cannot be resolved: bpf4j has no kernel objects");
@@ -107,9 +125,13 @@ final class Interpreter {
         return code;
     }
 
-    /** A fresh run state, with the stack frames and this program's maps mapped. */
+    /** A fresh run state, with the stack frames mapped. */
     Execution newExecution() {
-        return new Execution(maps);
+        return new Execution(this);
+    }
+
+    List<BpfMap> maps() {
+        return maps;
     }
 
     /**
@@ -121,31 +143,75 @@ final class Interpreter {
      * @param packetLength length of that packet
      */
     long execute(Execution execution, long r1, long r2, long packetAddress, int packetLength, ExecutionTracer tracer) {
-        final long[] r = new long[REGISTER_COUNT];
+        execution.packetAddress = packetAddress;
+        execution.packetLength = packetLength;
+        execution.tracer = tracer;
+        execution.remaining = instructionBudget > 0 ? instructionBudget : Long.MAX_VALUE;
+        long[] r = new long[REGISTER_COUNT];
+        r[1] = r1;
+        r[2] = r2;
+        r[FRAME_POINTER] = execution.frameTop[0];
+        return run(execution, r, 0, 0);
+    }
+
+    /**
+     * Calls the function at {@code codeAddress} (a value of {@code lddw rX, func}) from a helper,
+     * in a new frame above the caller's, and returns its r0: how bpf_loop and friends call back.
+     */
+    long callback(Execution execution, long codeAddress, long a1, long a2, long a3, long a4, long a5) {
+        int pc = (int) codeAddress;
+        if ((codeAddress & CODE_ADDRESS_TAG) != CODE_ADDRESS_TAG || pc < 0 || pc >= opcodes.length || opcodes[pc] == -1) {
+            throw new ProgramFault(execution.pc, String.format("callback 0x%x is not a function of this program", codeAddress));
+        }
+        int depth = execution.depth + 1;
+        if (depth >= MAX_FRAMES) {
+            throw new ProgramFault(execution.pc, "callback nests deeper than " + MAX_FRAMES + " frames");
+        }
+        long[] r = new long[REGISTER_COUNT];
+        r[1] = a1;
+        r[2] = a2;
+        r[3] = a3;
+        r[4] = a4;
+        r[5] = a5;
+        r[FRAME_POINTER] = execution.frameTop[depth];
+        int callerPc = execution.pc;
+        int callerDepth = execution.depth;
+        long result = run(execution, r, pc, depth);
+        execution.pc = callerPc;
+        execution.depth = callerDepth;
+        return result;
+    }
+
+    /** Executes from {@code startPc} in frame {@code baseDepth} until that frame exits (or a tail call leaves it). */
+    private long run(Execution execution, long[] r, int startPc, int baseDepth) {
         final Memory memory = execution.memory;
         final long[] frameTop = execution.frameTop;
+        final ExecutionTracer tracer = execution.tracer;
         // Saved r6-r9 and return addresses of the calling frames.
         final long[] savedRegisters = new long[MAX_FRAMES * 4];
         final int[] returnPc = new int[MAX_FRAMES];
-        int depth = 0;
-
-        r[1] = r1;
-        r[2] = r2;
-        r[FRAME_POINTER] = frameTop[0];
+        int depth = baseDepth;
 
         final long[] before = tracer == null ? null : new long[REGISTER_COUNT];
-        final int[] opcodes = this.opcodes;
-        final byte[] dsts = this.dsts;
-        final byte[] srcs = this.srcs;
-        final short[] offsets = this.offsets;
-        final long[] imms = this.imms;
-        final int end = opcodes.length;
-        long remaining = instructionBudget > 0 ? instructionBudget : Long.MAX_VALUE;
+        // Not final: a tail call replaces the program being executed.
+        Interpreter program = this;
+        int[] opcodes = this.opcodes;
+        byte[] dsts = this.dsts;
+        byte[] srcs = this.srcs;
+        short[] offsets = this.offsets;
+        long[] imms = this.imms;
+        int end = opcodes.length;
+        Execution.MapBindings maps = execution.bind(this.maps);
+        long remaining = execution.remaining;
 
-        int pc = 0;
+        int pc = startPc;
         for (;;) {
             if (pc >= end) {
-                throw new ProgramFault(pc - 1, "execution ran past the last instruction without exit");
+                int last = pc - 1;
+                if (last > 0 && opcodes[last] == -1) {
+                    last--; // the second slot of a lddw: name the lddw
+                }
+                throw new ProgramFault(last, "execution ran past the last instruction without exit");
             }
             if (--remaining < 0) {
                 throw new BudgetExhaustedFault(pc, instructionBudget);
@@ -272,7 +338,35 @@ final class Interpreter {
                         depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
                         pc = at + (int) imm + 1;
                     } else {
-                        r[0] = callHelper(helperAt[at], at, r, execution);
+                        execution.remaining = remaining;
+                        execution.depth = depth;
+                        r[0] = callHelper(program.helperAt[at], at, r, execution);
+                        remaining = execution.remaining;
+                    }
+                }
+                case TAIL_CALL -> {
+                    execution.pc = at;
+                    Interpreter target = execution.tailCallTarget(r[2], r[3]);
+                    if (target == null) {
+                        r[0] = -2; // -ENOENT: Linux goes on with the next instruction
+                    } else {
+                        if (depth != 0 || baseDepth != 0) {
+                            throw new ProgramFault(at, "tail call from a bpf-to-bpf function or callback is not supported");
+                        }
+                        // The target replaces this program: same frame, same context in r1.
+                        program = target;
+                        opcodes = target.opcodes;
+                        dsts = target.dsts;
+                        srcs = target.srcs;
+                        offsets = target.offsets;
+                        imms = target.imms;
+                        end = opcodes.length;
+                        maps = execution.bind(target.maps);
+                        long ctx = r[1];
+                        java.util.Arrays.fill(r, 0);
+                        r[1] = ctx;
+                        r[FRAME_POINTER] = frameTop[0];
+                        pc = 0;
                     }
                 }
                 case CALLX -> {
@@ -286,19 +380,23 @@ final class Interpreter {
                         pc = fn;
                     } else {
                         HelperFunction helper = target >= 0 && target <= Integer.MAX_VALUE
-                                ? helpers.find((int) target).map(Helper::function).orElse(null) : null;
+                                ? program.helpers.find((int) target).map(Helper::function).orElse(null) : null;
                         if (helper == null) {
                             throw new ProgramFault(at, "callx r" + d + " = " + target
                                     + " is neither a function address nor a registered helper id");
                         }
+                        execution.remaining = remaining;
+                        execution.depth = depth;
                         r[0] = callHelper(helper, at, r, execution);
+                        remaining = execution.remaining;
                     }
                 }
                 case EXIT_OP -> {
-                    if (depth == 0) {
+                    if (depth == baseDepth) {
                         if (before != null) {
                             tracer.executed(at, before, r);
                         }
+                        execution.remaining = remaining;
                         return r[0];
                     }
                     depth--;
@@ -314,6 +412,14 @@ final class Interpreter {
                 // ---------------- 64-bit immediate
                 case LDDW -> {
                     r[d] = imm;
+                    pc++;
+                }
+                case LDDW_MAP -> {
+                    r[d] = maps.handles()[(int) imm];
+                    pc++;
+                }
+                case LDDW_MAP_VALUE -> {
+                    r[d] = maps.storage()[(int) imm] + (imm >>> 32);
                     pc++;
                 }
 
@@ -344,7 +450,8 @@ final class Interpreter {
                 case LD | ABS | B, LD | ABS | H, LD | ABS | W, LD | IND | B, LD | IND | H, LD | IND | W -> {
                     int size = sizeInBytes(size(opcodes[at]));
                     long offset = mode(opcodes[at]) == IND ? (int) (r[s] + imm) : imm;
-                    if (packetAddress == 0 || offset < 0 || offset > packetLength - size) {
+                    long packetAddress = execution.packetAddress;
+                    if (packetAddress == 0 || offset < 0 || offset > execution.packetLength - size) {
                         if (before != null) {
                             r[0] = 0;
                             tracer.executed(at, before, r);

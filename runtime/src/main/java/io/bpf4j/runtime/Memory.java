@@ -119,6 +119,9 @@ public final class Memory {
      * their offset in {@link #segmentOf(long) the region's segment}.
      */
     public long checkedOffset(long address, int size, boolean write, int pc) {
+        if (size < 0) {
+            throw new MemoryAccessFault(pc, address, size, "negative length " + size);
+        }
         return offset(address, size, write, pc);
     }
 
@@ -155,6 +158,9 @@ public final class Memory {
 
     /** Copies {@code length} bytes out of program memory. */
     public byte[] read(long address, int length, int pc) {
+        if (length < 0) {
+            throw new MemoryAccessFault(pc, address, length, "negative length " + length);
+        }
         if (length == 0) {
             return new byte[0];
         }

@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The helpers every runtime has, under their Linux ids: time, randomness, the CPU id, and the map
- * helpers ({@link MapHelpers}).
+ * helpers ({@link MapHelpers}), the callback helpers ({@link CallbackHelpers}) and tail_call.
  */
 public final class StandardHelpers {
     private StandardHelpers() {}
@@ -17,7 +17,13 @@ public final class StandardHelpers {
 
     static HelperRegistry.Builder registerAll(HelperRegistry.Builder registry) {
         MapHelpers.registerAll(registry);
+        CallbackHelpers.registerAll(registry);
         return registry
+                // Carried out by the engine itself (the interpreter decodes call 12 as a tail call);
+                // registered so that programs calling it load, and so that callx 12 fails clearly.
+                .register(Interpreter.TAIL_CALL_HELPER, "tail_call", (a, b, c, d, e, ctx) -> {
+                    throw new ProgramFault(ctx.pc(), "tail_call can only be called directly (call 12), not through callx");
+                })
                 .register(KTIME_GET_NS, "ktime_get_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
                 .register(KTIME_GET_BOOT_NS, "ktime_get_boot_ns", (a, b, c, d, e, ctx) -> System.nanoTime())
                 .register(GET_PRANDOM_U32, "get_prandom_u32",
