@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
                     + " or a bpf_conformance test file (*.data: its program runs on its memory unless --mem or"
                     + " --mem-hex is given; a result other than the one it expects is noted on stderr).",
             "The program starts with r1 = address of a private copy of the memory (0 when there is none),"
-                    + " r2 = its length, r10 = the top of a 512-byte stack. Helpers available: ktime_get_ns (5),"
-                    + " get_prandom_u32 (7), get_smp_processor_id (8), ktime_get_boot_ns (125).",
+                    + " r2 = its length, r10 = the top of a 512-byte stack. The runtime's standard helpers"
+                    + " (time, random numbers, CPU id, bpf_loop) are available; maps come with object files.",
             "With --trace, every executed instruction is printed to stderr as it completes: its index,"
                     + " its disassembly (as llvm-objdump prints it) and the registers it changed, old -> new:",
             "     2: r0 += r1                        r0: 0x2 -> 0x5",

@@ -7,10 +7,7 @@ public class AssemblyException extends RuntimeException {
     private final String reason;
 
     public AssemblyException(int line, int column, String reason) {
-        super("line " + line + ", column " + column + ": " + reason);
-        this.line = line;
-        this.column = column;
-        this.reason = reason;
+        this(line, column, reason, null);
     }
 
     /** What is wrong, without the position. */
@@ -19,8 +16,10 @@ public class AssemblyException extends RuntimeException {
     }
 
     public AssemblyException(int line, int column, String reason, Throwable cause) {
-        this(line, column, reason);
-        initCause(cause);
+        super("line " + line + ", column " + column + ": " + reason, cause);
+        this.line = line;
+        this.column = column;
+        this.reason = reason;
     }
 
     public int line() {

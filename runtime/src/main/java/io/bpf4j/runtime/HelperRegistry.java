@@ -40,6 +40,8 @@ public final class HelperRegistry {
     public static final class Builder {
         private final Map<Integer, Helper> helpers = new TreeMap<>();
 
+        private Builder() {}
+
         /** Adds or replaces the helper with this id. */
         public Builder register(Helper helper) {
             helpers.put(helper.id(), helper);
