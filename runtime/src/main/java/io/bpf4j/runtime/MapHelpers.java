@@ -69,25 +69,29 @@ final class MapHelpers {
         return map.delete(memory.segmentOf(key), keyOffset);
     }
 
-    static long push(long mapHandle, long value, long flags, long r4, long r5, HelperContext ctx) {
+    /** A queue or stack operation on a value buffer in program memory. */
+    private interface ValueOperation {
+        int apply(BpfMap map, java.lang.foreign.MemorySegment segment, long offset);
+    }
+
+    /** Checks the value buffer (writable if the operation fills it) and applies the operation. */
+    private static long onValue(long mapHandle, long value, boolean fills, HelperContext ctx, ValueOperation op) {
         BpfMap map = ctx.map(mapHandle);
         Memory memory = ctx.memory();
-        long valueOffset = memory.checkedOffset(value, map.valueSize(), false, ctx.pc());
-        return map.push(memory.segmentOf(value), valueOffset, flags);
+        long valueOffset = memory.checkedOffset(value, map.valueSize(), fills, ctx.pc());
+        return op.apply(map, memory.segmentOf(value), valueOffset);
+    }
+
+    static long push(long mapHandle, long value, long flags, long r4, long r5, HelperContext ctx) {
+        return onValue(mapHandle, value, false, ctx, (map, segment, offset) -> map.push(segment, offset, flags));
     }
 
     static long pop(long mapHandle, long value, long r3, long r4, long r5, HelperContext ctx) {
-        BpfMap map = ctx.map(mapHandle);
-        Memory memory = ctx.memory();
-        long valueOffset = memory.checkedOffset(value, map.valueSize(), true, ctx.pc());
-        return map.pop(memory.segmentOf(value), valueOffset);
+        return onValue(mapHandle, value, true, ctx, BpfMap::pop);
     }
 
     static long peek(long mapHandle, long value, long r3, long r4, long r5, HelperContext ctx) {
-        BpfMap map = ctx.map(mapHandle);
-        Memory memory = ctx.memory();
-        long valueOffset = memory.checkedOffset(value, map.valueSize(), true, ctx.pc());
-        return map.peek(memory.segmentOf(value), valueOffset);
+        return onValue(mapHandle, value, true, ctx, BpfMap::peek);
     }
 
     private static RingBufMap ringbuf(long mapHandle, HelperContext ctx) {
