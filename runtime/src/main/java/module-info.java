@@ -1,7 +1,8 @@
-/** The bpf4j runtime: memory model, helpers, the interpreter and the public program API. */
+/** The bpf4j runtime: memory model, helpers, the interpreter, program types and the public program API. */
 module io.bpf4j.runtime {
     requires transitive io.bpf4j.isa;
 
     exports io.bpf4j.runtime;
     exports io.bpf4j.runtime.maps;
+    exports io.bpf4j.runtime.types;
 }

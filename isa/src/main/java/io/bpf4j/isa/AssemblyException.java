@@ -7,7 +7,10 @@ public class AssemblyException extends RuntimeException {
     private final String reason;
 
     public AssemblyException(int line, int column, String reason) {
-        this(line, column, reason, null);
+        super("line " + line + ", column " + column + ": " + reason);
+        this.line = line;
+        this.column = column;
+        this.reason = reason;
     }
 
     /** What is wrong, without the position. */

@@ -24,8 +24,7 @@ record ConformanceAssembly(List<Instruction> slots, int[] lines, int[] columns, 
             int index = e.index();
             int line = index >= 0 && index < lines.length ? lines[index] : 1;
             int column = index >= 0 && index < columns.length ? columns[index] : 1;
-            AssemblyException wrapped = new AssemblyException(line, column, e.getMessage());
-            wrapped.initCause(e);
+            AssemblyException wrapped = new AssemblyException(line, column, e.getMessage(), e);
             throw wrapped;
         }
     }

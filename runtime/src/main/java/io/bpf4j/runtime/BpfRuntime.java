@@ -17,10 +17,12 @@ import java.util.Objects;
 public final class BpfRuntime {
     private final HelperRegistry helpers;
     private final long instructionBudget;
+    private final HostEnvironment host;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
         this.instructionBudget = builder.instructionBudget;
+        this.host = builder.host;
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -41,6 +43,11 @@ public final class BpfRuntime {
         return instructionBudget;
     }
 
+    /** What tracing helpers see of the host: current task, traced memory, output sinks. */
+    public HostEnvironment host() {
+        return host;
+    }
+
     /**
      * Prepares a program to run: resolves its helper calls.
      *
@@ -49,14 +56,21 @@ public final class BpfRuntime {
      */
     public Executable load(Program program) {
         Objects.requireNonNull(program, "program");
-        return new InterpretedExecutable(program, new Interpreter(program.code(), program.maps(), helpers, instructionBudget));
+        return new InterpretedExecutable(program, new Interpreter(program.code(), program.maps(), helpers, instructionBudget), host);
     }
 
     public static final class Builder {
         private final HelperRegistry.Builder helpers = HelperRegistry.standard().toBuilder();
         private long instructionBudget;
+        private HostEnvironment host = HostEnvironment.defaults();
 
         private Builder() {}
+
+        /** The host environment tracing helpers use; {@link HostEnvironment#defaults()} unless set. */
+        public Builder host(HostEnvironment environment) {
+            this.host = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
 
         /** Adds (or replaces) a helper under {@code id}. */
         public Builder helper(int id, String name, HelperFunction function) {

@@ -52,6 +52,10 @@ final class Execution implements HelperContext {
     ExecutionTracer tracer;
     long packetAddress;
     int packetLength;
+    /** The runtime's host environment, for tracing helpers. */
+    HostEnvironment host = HostEnvironment.defaults();
+    /** The program-type side of the run, or null for a run on plain memory. */
+    RunContext runContext;
 
     Execution(Interpreter program) {
         this.current = program;
@@ -114,6 +118,22 @@ final class Execution implements HelperContext {
     private long mapStorage(BpfMap map) {
         boolean writable = (map.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
         return memory.map("map '" + map.name() + "'", map.storage(), writable);
+    }
+
+    @Override
+    public HostEnvironment host() {
+        return host;
+    }
+
+    @Override
+    public RunContext runContext() {
+        return runContext;
+    }
+
+    @Override
+    public void setLegacyPacket(long address, int length) {
+        packetAddress = address;
+        packetLength = length;
     }
 
     @Override

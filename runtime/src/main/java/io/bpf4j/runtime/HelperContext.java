@@ -36,6 +36,25 @@ public interface HelperContext {
      */
     long callFunction(long codeAddress, long r1, long r2, long r3, long r4, long r5);
 
+    /** The host environment of the runtime the program runs in (tracing helpers' view of the system). */
+    default HostEnvironment host() {
+        return HostEnvironment.defaults();
+    }
+
+    /**
+     * The program-type side of this run (the XDP buffer, the skb, ...), or null for a run on
+     * plain memory ({@link Executable#run(byte[])}).
+     */
+    default RunContext runContext() {
+        return null;
+    }
+
+    /**
+     * Tells the engine where legacy packet loads (LD_ABS, LD_IND) read from now on: for helpers
+     * that move or resize an skb's data (vlan push and pop, change_tail, change_proto).
+     */
+    default void setLegacyPacket(long address, int length) {}
+
     /** A pointer into a map's storage, as {@link #mapPointer(long)} resolves it. */
     record MapPointer(BpfMap map, long storageOffset) {}
 }

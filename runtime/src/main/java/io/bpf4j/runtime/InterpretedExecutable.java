@@ -1,13 +1,21 @@
 package io.bpf4j.runtime;
 
+import java.util.Objects;
+
 /** An {@link Executable} that runs its program in the {@link Interpreter}. */
 final class InterpretedExecutable implements Executable {
     private final Program program;
     private final Interpreter interpreter;
+    private final HostEnvironment host;
 
     InterpretedExecutable(Program program, Interpreter interpreter) {
+        this(program, interpreter, HostEnvironment.defaults());
+    }
+
+    InterpretedExecutable(Program program, Interpreter interpreter, HostEnvironment host) {
         this.program = program;
         this.interpreter = interpreter;
+        this.host = Objects.requireNonNull(host, "host");
     }
 
     /** The decoded program, for tail calls into it. */
@@ -23,7 +31,18 @@ final class InterpretedExecutable implements Executable {
     @Override
     public long run(byte[] input, ExecutionTracer tracer) {
         Execution execution = interpreter.newExecution();
+        execution.host = host;
         long address = input.length == 0 ? 0 : execution.memory.map("input", input);
         return interpreter.execute(execution, address, input.length, address, input.length, tracer);
+    }
+
+    @Override
+    public long run(RunContext context, ExecutionTracer tracer) {
+        Objects.requireNonNull(context, "context");
+        Execution execution = interpreter.newExecution();
+        execution.host = host;
+        execution.runContext = context;
+        RunContext.Entry entry = context.enter(execution.memory);
+        return interpreter.execute(execution, entry.r1(), 0, entry.packetAddress(), entry.packetLength(), tracer);
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A program's address space: a table of regions, each a {@link MemorySegment}.
@@ -14,6 +15,21 @@ import java.util.Arrays;
  * is checked against the region's bounds and write permission; a failed check is a
  * {@link MemoryAccessFault} naming the instruction. Values are little-endian and may be unaligned,
  * except atomics, which Linux requires to be naturally aligned.
+ *
+ * <p><b>Windows.</b> Only a region's <em>window</em>, offsets {@code [start, end)} of its segment,
+ * is accessible; it is the whole segment unless {@link #setWindow} moves it. The address of a byte
+ * is its region's base plus its offset in the segment, so moving the window (a packet's head or
+ * tail adjusted by a helper) never moves a byte, and a segment can be replaced by a larger copy
+ * ({@link #replaceSegment}) without changing any address.
+ *
+ * <p><b>Context regions.</b> A region mapped with {@link #mapContext} has no bytes of its own:
+ * its loads and stores go to a {@link ContextAccess}, which translates them as Linux translates
+ * accesses to a program type's context struct ({@code convert_ctx_access}). Helpers cannot take a
+ * context region as memory, and atomics on it fault, as in Linux.
+ *
+ * <p><b>Cost.</b> An ordinary load or store makes four checks (region id, window start, window
+ * end, and for a store write permission) on parallel arrays; context regions have an empty window
+ * and are handled off that path, when the checks fail.
  *
  * <p>One Memory belongs to one execution (one thread). The segments behind regions may be shared
  * with other executions and the host (maps, shared buffers). Atomic instructions are atomic
@@ -25,6 +41,7 @@ import java.util.Arrays;
 public final class Memory {
     /** Bits of the offset part of an address. */
     public static final int REGION_SHIFT = 32;
+    private static final long OFFSET_MASK = 0xffff_ffffL;
 
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -35,14 +52,27 @@ public final class Memory {
     private static final Object UNALIGNABLE_ATOMICS_LOCK = new Object();
 
     // Parallel arrays indexed by region id: cheaper to check on the hot path than region objects.
+    // Region 0 (null) and context regions have an empty window (start 0, end -1), so every access
+    // to them fails the bounds check and takes the slow path.
     private MemorySegment[] segments = new MemorySegment[16];
-    private long[] lengths = new long[16];
+    /** Offset of the window's first byte. */
+    private long[] starts = new long[16];
+    /** Offset one past the window's last byte; -1 for regions without bytes. */
+    private long[] ends = new long[16];
     private boolean[] writable = new boolean[16];
     private String[] names = new String[16];
+    /** The handler of each context region; null for ordinary regions. */
+    private ContextAccess[] contexts = new ContextAccess[16];
     private int count = 1; // id 0 is the null region
 
+    /** An empty address space: only the null region. */
+    public Memory() {
+        ends[0] = -1;
+        segments[0] = MemorySegment.NULL;
+    }
+
     /**
-     * Maps a segment as a new region.
+     * Maps a segment as a new region whose window is the whole segment.
      *
      * @return the address of the region's first byte
      */
@@ -53,18 +83,10 @@ public final class Memory {
         if (isWritable && segment.isReadOnly()) {
             throw new IllegalArgumentException("region " + name + " is a read-only segment");
         }
-        if (count == segments.length) {
-            int n = count * 2;
-            segments = Arrays.copyOf(segments, n);
-            lengths = Arrays.copyOf(lengths, n);
-            writable = Arrays.copyOf(writable, n);
-            names = Arrays.copyOf(names, n);
-        }
-        int id = count++;
+        int id = newRegion(name);
         segments[id] = segment;
-        lengths[id] = segment.byteSize();
+        ends[id] = segment.byteSize();
         writable[id] = isWritable;
-        names[id] = name;
         return (long) id << REGION_SHIFT;
     }
 
@@ -73,40 +95,160 @@ public final class Memory {
         return map(name, MemorySegment.ofArray(array), true);
     }
 
+    /**
+     * Maps a context region: loads and stores at its addresses go to {@code access}, with their
+     * offset from the returned address.
+     *
+     * @return the address of the context (offset 0), what a program receives in r1
+     */
+    public long mapContext(String name, ContextAccess access) {
+        Objects.requireNonNull(access, "access");
+        int id = newRegion(name);
+        segments[id] = MemorySegment.NULL;
+        ends[id] = -1;
+        contexts[id] = access;
+        return (long) id << REGION_SHIFT;
+    }
+
+    private int newRegion(String name) {
+        if (count == Integer.MAX_VALUE) {
+            throw new IllegalStateException("too many regions");
+        }
+        if (count == segments.length) {
+            int n = count * 2;
+            segments = Arrays.copyOf(segments, n);
+            starts = Arrays.copyOf(starts, n);
+            ends = Arrays.copyOf(ends, n);
+            writable = Arrays.copyOf(writable, n);
+            names = Arrays.copyOf(names, n);
+            contexts = Arrays.copyOf(contexts, n);
+        }
+        int id = count++;
+        names[id] = name;
+        return id;
+    }
+
     /** Number of regions mapped, including the null region. */
     public int regionCount() {
         return count;
     }
 
+    /** Id of a mapped region with bytes (not the null region, not a context) that {@code address} falls in. */
+    private int byteRegion(long address) {
+        long id = address >>> REGION_SHIFT;
+        if (id == 0 || id >= count || contexts[(int) id] != null) {
+            throw new IllegalArgumentException(String.format("0x%x is not an address in a mapped memory region", address));
+        }
+        return (int) id;
+    }
+
+    /**
+     * Moves the accessible window of a region: afterwards only the bytes from address
+     * {@code start} (inclusive) to {@code end} (exclusive) can be accessed. Both must lie in the
+     * same region's segment. Addresses of bytes do not change.
+     */
+    public void setWindow(long start, long end) {
+        int id = byteRegion(start);
+        long from = start & OFFSET_MASK;
+        long to = end - (start & ~OFFSET_MASK);
+        if (to < from || to > segments[id].byteSize()) {
+            throw new IllegalArgumentException(String.format("window [0x%x, 0x%x) is not within region '%s' of %d bytes",
+                    start, end, names[id], segments[id].byteSize()));
+        }
+        starts[id] = from;
+        ends[id] = to;
+    }
+
+    /** Address of the first accessible byte of the region {@code address} falls in. */
+    public long windowStart(long address) {
+        int id = byteRegion(address);
+        return (address & ~OFFSET_MASK) + starts[id];
+    }
+
+    /** Address one past the last accessible byte of the region {@code address} falls in. */
+    public long windowEnd(long address) {
+        int id = byteRegion(address);
+        return (address & ~OFFSET_MASK) + ends[id];
+    }
+
+    /**
+     * Replaces the segment behind a region, keeping its id, name, permission and window, so that
+     * every address into it stays valid: how a packet grows beyond the room it was given. The
+     * caller copies what the new segment should keep.
+     */
+    public void replaceSegment(long address, MemorySegment segment) {
+        int id = byteRegion(address);
+        if (segment.byteSize() > Integer.MAX_VALUE || segment.byteSize() < ends[id]) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes cannot replace region '"
+                    + names[id] + "', whose window ends at offset " + ends[id]);
+        }
+        if (writable[id] && segment.isReadOnly()) {
+            throw new IllegalArgumentException("region " + names[id] + " is writable, the segment is read-only");
+        }
+        segments[id] = segment;
+    }
+
+    /**
+     * The handler of the context region that starts exactly at {@code address}, or null if
+     * {@code address} is not the address of a context (helpers taking the context pointer check
+     * their argument with this).
+     */
+    public ContextAccess contextAt(long address) {
+        long id = address >>> REGION_SHIFT;
+        if ((address & OFFSET_MASK) != 0 || id == 0 || id >= count) {
+            return null;
+        }
+        return contexts[(int) id];
+    }
+
     /**
      * Offset into the region's segment of an access of {@code size} bytes at {@code address},
-     * after checking it lies within the region and, for a write, that the region is writable.
+     * after checking it lies within the region's window and, for a write, that the region is
+     * writable.
      */
     private long offset(long address, int size, boolean write, int pc) {
-        int id = (int) (address >>> REGION_SHIFT);
-        long offset = address & 0xffffffffL;
-        if (id <= 0 || id >= count || offset > lengths[id] - size || (write && !writable[id])) {
+        long id = address >>> REGION_SHIFT;
+        long offset = address & OFFSET_MASK;
+        if (id >= count || offset < starts[(int) id] || offset > ends[(int) id] - size || (write && !writable[(int) id])) {
             throw fault(address, size, write, pc);
         }
         return offset;
     }
 
     private MemoryAccessFault fault(long address, int size, boolean write, int pc) {
-        int id = (int) (address >>> REGION_SHIFT);
-        long offset = address & 0xffffffffL;
+        long id = address >>> REGION_SHIFT;
+        long offset = address & OFFSET_MASK;
         String what = write ? "write" : "read";
         String reason;
         if (id == 0) {
             reason = what + " through a null or non-pointer value";
-        } else if (id < 0 || id >= count) {
+        } else if (id >= count) {
             reason = what + " outside every memory region";
-        } else if (write && !writable[id] && offset <= lengths[id] - size) {
-            reason = "region '" + names[id] + "' is read-only";
         } else {
-            reason = what + " at offset " + (int) address + " of region '" + names[id] + "', which has "
-                    + lengths[id] + " bytes";
+            int r = (int) id;
+            long start = starts[r];
+            long end = ends[r];
+            if (contexts[r] != null) {
+                reason = "region '" + names[r] + "' is a program context: only the program's own loads and stores"
+                        + " of its fields may access it, not helpers or atomic operations";
+            } else if (write && !writable[r] && offset >= start && offset <= end - size) {
+                reason = "region '" + names[r] + "' is read-only";
+            } else if (start == 0 && end == segments[r].byteSize()) {
+                reason = what + " at offset " + (int) address + " of region '" + names[r] + "', which has "
+                        + end + " bytes";
+            } else {
+                reason = what + " at offset " + (int) address + " of region '" + names[r]
+                        + "', outside its accessible bytes (offsets " + start + " to " + end + ", " + (end - start)
+                        + " bytes)";
+            }
         }
         return new MemoryAccessFault(pc, address, size, reason);
+    }
+
+    /** The handler of the context region {@code address} falls in (at any offset), or null. */
+    public ContextAccess contextOf(long address) {
+        long id = address >>> REGION_SHIFT;
+        return id < count ? contexts[(int) id] : null;
     }
 
     private MemorySegment segment(long address) {
@@ -115,14 +257,25 @@ public final class Memory {
 
     /**
      * For helpers that work on program memory in place: checks that {@code size} bytes at
-     * {@code address} lie in one region (and that it is writable, for {@code write}) and returns
-     * their offset in {@link #segmentOf(long) the region's segment}.
+     * {@code address} lie in one region's window (and that it is writable, for {@code write}) and
+     * returns their offset in {@link #segmentOf(long) the region's segment}.
      */
     public long checkedOffset(long address, int size, boolean write, int pc) {
         if (size < 0) {
             throw new MemoryAccessFault(pc, address, size, "negative length " + size);
         }
         return offset(address, size, write, pc);
+    }
+
+    /**
+     * Whether {@code size} bytes at {@code address} lie in one region's window (a region with
+     * bytes, not a context), without faulting: for helpers that return an error instead.
+     */
+    public boolean isAccessible(long address, int size, boolean write) {
+        long id = address >>> REGION_SHIFT;
+        long offset = address & OFFSET_MASK;
+        return size >= 0 && id < count && offset >= starts[(int) id] && offset <= ends[(int) id] - size
+                && (!write || writable[(int) id]);
     }
 
     /** The segment of the region {@code address} falls in; only valid after {@link #checkedOffset}. */
@@ -132,8 +285,12 @@ public final class Memory {
 
     /** Loads an unsigned value of {@code size} (1, 2, 4 or 8) bytes. */
     public long load(long address, int size, int pc) {
-        long o = offset(address, size, false, pc);
-        MemorySegment s = segment(address);
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size) {
+            return slowLoad(address, size, pc);
+        }
+        MemorySegment s = segments[(int) id];
         return switch (size) {
             case 1 -> s.get(ValueLayout.JAVA_BYTE, o) & 0xffL;
             case 2 -> s.get(SHORT, o) & 0xffffL;
@@ -143,10 +300,23 @@ public final class Memory {
         };
     }
 
+    private long slowLoad(long address, int size, int pc) {
+        ContextAccess context = contextOf(address);
+        if (context != null) {
+            return context.load(address, (int) (address & OFFSET_MASK), size, pc);
+        }
+        throw fault(address, size, false, pc);
+    }
+
     /** Stores the low {@code size} bytes of {@code value}. */
     public void store(long address, int size, long value, int pc) {
-        long o = offset(address, size, true, pc);
-        MemorySegment s = segment(address);
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size || !writable[(int) id]) {
+            slowStore(address, size, value, pc);
+            return;
+        }
+        MemorySegment s = segments[(int) id];
         switch (size) {
             case 1 -> s.set(ValueLayout.JAVA_BYTE, o, (byte) value);
             case 2 -> s.set(SHORT, o, (short) value);
@@ -154,6 +324,15 @@ public final class Memory {
             case 8 -> s.set(LONG, o, value);
             default -> throw new IllegalArgumentException("size " + size);
         }
+    }
+
+    private void slowStore(long address, int size, long value, int pc) {
+        ContextAccess context = contextOf(address);
+        if (context != null) {
+            context.store(address, (int) (address & OFFSET_MASK), size, value, pc);
+            return;
+        }
+        throw fault(address, size, true, pc);
     }
 
     /** Copies {@code length} bytes out of program memory. */
@@ -260,7 +439,7 @@ public final class Memory {
 
     /** Name of the region an address falls in, or null: for messages and traces. */
     public String regionName(long address) {
-        int id = (int) (address >>> REGION_SHIFT);
-        return id > 0 && id < count ? names[id] : null;
+        long id = address >>> REGION_SHIFT;
+        return id > 0 && id < count ? names[(int) id] : null;
     }
 }

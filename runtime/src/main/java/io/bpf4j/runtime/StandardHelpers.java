@@ -5,7 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The helpers every runtime has, under their Linux ids: time, randomness, the CPU id, and the map
- * helpers ({@link MapHelpers}), the callback helpers ({@link CallbackHelpers}) and tail_call.
+ * helpers ({@link MapHelpers}), the callback helpers ({@link CallbackHelpers}), tail_call, and the
+ * helpers of the program types: XDP, skb and tracing (package {@code io.bpf4j.runtime.internal}).
  */
 public final class StandardHelpers {
     private StandardHelpers() {}
@@ -18,6 +19,7 @@ public final class StandardHelpers {
     static HelperRegistry.Builder registerAll(HelperRegistry.Builder registry) {
         MapHelpers.registerAll(registry);
         CallbackHelpers.registerAll(registry);
+        io.bpf4j.runtime.internal.ProgramTypeHelpers.registerAll(registry);
         return registry
                 // Carried out by the engine itself (the interpreter decodes call 12 as a tail call);
                 // registered so that programs calling it load, and so that callx 12 fails clearly.

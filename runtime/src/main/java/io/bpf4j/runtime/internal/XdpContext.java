@@ -1,0 +1,208 @@
+package io.bpf4j.runtime.internal;
+
+import io.bpf4j.runtime.ContextAccess;
+import io.bpf4j.runtime.Executable;
+import io.bpf4j.runtime.ExecutionTracer;
+import io.bpf4j.runtime.Memory;
+import io.bpf4j.runtime.ProgramType;
+import io.bpf4j.runtime.RunContext;
+import io.bpf4j.runtime.types.Redirect;
+import io.bpf4j.runtime.types.XdpAction;
+import io.bpf4j.runtime.types.XdpPacket;
+import io.bpf4j.runtime.types.XdpResult;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One XDP run: the frame buffer (Linux's {@code xdp_buff}) and the {@code struct xdp_md} the
+ * program sees. The buffer is one region whose window is {@code [data_meta, data_end)}; the
+ * adjust helpers move the three pointers within it, never the bytes' addresses.
+ *
+ * <p>{@code struct xdp_md}: data (0), data_end (4), data_meta (8), ingress_ifindex (12),
+ * rx_queue_index (16), egress_ifindex (20); every field is read with 4-byte loads only and none
+ * can be written, as Linux's {@code xdp_is_valid_access} rules. The pointer fields read as full
+ * 64-bit addresses. egress_ifindex is readable whatever the attach point (Linux allows it only to
+ * programs attached to a devmap, and rejects the others at load).
+ */
+public final class XdpContext implements RunContext, ContextAccess, PacketAccess {
+    static final String STRUCT = "struct xdp_md";
+    static final int STRUCT_SIZE = 24;
+    /** {@code sizeof(struct xdp_frame)} on x86-64: the start of the buffer a frame's data may not move into. */
+    static final int XDP_FRAME_SIZE = 40;
+    static final int ETH_HLEN = 14;
+
+    private final ProgramType type;
+    private final XdpPacket input;
+    private final MemorySegment buffer;
+    /** Offset of data_hard_end: the frame less the shared-info block. */
+    private final int hardEnd;
+    private Memory memory;
+    private long base;
+    private int meta;
+    private int data;
+    private int end;
+    Redirect redirect;
+
+    public XdpContext(ProgramType type, XdpPacket packet) {
+        this.type = type;
+        this.input = packet;
+        int length = packet.data().length;
+        int needed = XdpPacket.HEADROOM + length + XdpPacket.SHARED_INFO_SIZE;
+        int frame = (needed + XdpPacket.FRAME_SIZE - 1) / XdpPacket.FRAME_SIZE * XdpPacket.FRAME_SIZE;
+        this.hardEnd = frame - XdpPacket.SHARED_INFO_SIZE;
+        // long[]-backed: 8-aligned like a page
+        this.buffer = MemorySegment.ofArray(new long[(hardEnd + 7) / 8]).asSlice(0, hardEnd);
+        this.data = XdpPacket.HEADROOM;
+        this.meta = data - packet.metadata().length;
+        this.end = data + length;
+        MemorySegment.copy(packet.metadata(), 0, buffer, ValueLayout.JAVA_BYTE, meta, packet.metadata().length);
+        MemorySegment.copy(packet.data(), 0, buffer, ValueLayout.JAVA_BYTE, data, length);
+    }
+
+    /** Runs {@code executable} on {@code packet} as an XDP program. */
+    public static XdpResult run(Executable executable, XdpPacket packet, ExecutionTracer tracer) {
+        XdpContext context = new XdpContext(RunTypes.check(executable.program(), "runXdp", ProgramType.XDP), packet);
+        return context.result(executable.run(context, tracer));
+    }
+
+    @Override
+    public ProgramType type() {
+        return type;
+    }
+
+    @Override
+    public Entry enter(Memory runMemory) {
+        this.memory = runMemory;
+        this.base = runMemory.map("packet", buffer, true);
+        updateWindow();
+        long context = runMemory.mapContext("context (" + STRUCT + ")", this);
+        return new Entry(context, 0, 0); // XDP programs cannot use legacy packet loads
+    }
+
+    private void updateWindow() {
+        memory.setWindow(base + meta, base + end);
+    }
+
+    XdpResult result(long r0) {
+        return new XdpResult(r0, XdpAction.of((int) r0), bytes(data, end), bytes(meta, data), redirect);
+    }
+
+    private byte[] bytes(int from, int to) {
+        return buffer.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    // ------------------------------------------------------------------ struct xdp_md
+
+    @Override
+    public long load(long address, int offset, int size, int pc) {
+        check(address, offset, size, false, pc);
+        return switch (offset) {
+            case 0 -> base + data;
+            case 4 -> base + end;
+            case 8 -> base + meta;
+            case 12 -> input.ingressIfindex() & 0xffffffffL;
+            case 16 -> input.rxQueueIndex() & 0xffffffffL;
+            default -> input.egressIfindex() & 0xffffffffL;
+        };
+    }
+
+    @Override
+    public void store(long address, int offset, int size, long value, int pc) {
+        check(address, offset, size, true, pc);
+        throw ContextFaults.readOnly(pc, address, size, STRUCT, fieldName(offset), offset, type);
+    }
+
+    private void check(long address, int offset, int size, boolean write, int pc) {
+        if (offset < 0 || offset >= STRUCT_SIZE) {
+            throw ContextFaults.outside(pc, address, size, write, offset, STRUCT, STRUCT_SIZE, type);
+        }
+        if (offset % size != 0) {
+            throw ContextFaults.misaligned(pc, address, size, write, offset, STRUCT, type);
+        }
+        if (size != 4) {
+            throw ContextFaults.wrongSize(pc, address, size, write, STRUCT, fieldName(offset & ~3), offset & ~3,
+                    "4-byte accesses", type);
+        }
+    }
+
+    private static String fieldName(int offset) {
+        return switch (offset) {
+            case 0 -> "data";
+            case 4 -> "data_end";
+            case 8 -> "data_meta";
+            case 12 -> "ingress_ifindex";
+            case 16 -> "rx_queue_index";
+            default -> "egress_ifindex";
+        };
+    }
+
+    // ------------------------------------------------------------------ what the helpers do
+
+    /** bpf_xdp_adjust_head: moves data (and the metadata with it) by {@code delta}. */
+    int adjustHead(int delta) {
+        int metaLength = data - meta;
+        long newData = (long) data + delta;
+        if (newData < XDP_FRAME_SIZE + metaLength || newData > end - ETH_HLEN) {
+            return -Errno.EINVAL;
+        }
+        if (metaLength > 0) {
+            MemorySegment.copy(buffer, meta, buffer, meta + delta, metaLength);
+        }
+        meta += delta;
+        data = (int) newData;
+        updateWindow();
+        return 0;
+    }
+
+    /** bpf_xdp_adjust_meta: moves data_meta by {@code delta}. */
+    int adjustMeta(int delta) {
+        long newMeta = (long) meta + delta;
+        if (newMeta < XDP_FRAME_SIZE || newMeta > data) {
+            return -Errno.EINVAL;
+        }
+        long metaLength = data - newMeta;
+        if ((metaLength & 3) != 0 || metaLength > XdpPacket.MAX_METADATA) {
+            return -Errno.EACCES;
+        }
+        meta = (int) newMeta;
+        updateWindow();
+        return 0;
+    }
+
+    /** bpf_xdp_adjust_tail: moves data_end by {@code delta}, zeroing what it grows by. */
+    int adjustTail(int delta) {
+        long newEnd = (long) end + delta;
+        if (newEnd > hardEnd || newEnd < data + ETH_HLEN) {
+            return -Errno.EINVAL;
+        }
+        if (delta > 0) {
+            buffer.asSlice(end, delta).fill((byte) 0);
+        }
+        end = (int) newEnd;
+        updateWindow();
+        return 0;
+    }
+
+    /** Address of data, for helpers that work on packet offsets. */
+    long dataAddress() {
+        return base + data;
+    }
+
+    @Override
+    public int packetLength() {
+        return end - data;
+    }
+
+    @Override
+    public byte[] packetBytes(int offset, int length) {
+        return bytes(data + offset, data + offset + length);
+    }
+
+    MemorySegment buffer() {
+        return buffer;
+    }
+
+    int dataOffset() {
+        return data;
+    }
+}
