@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.runtime.ProgramType;
+
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.loader.btf.CoreRelocation;
 import io.bpf4j.loader.btf.FunctionSignature;
@@ -52,7 +54,7 @@ public record ProgramSpec(String name, ProgramSection section, byte[] code, List
     }
 
     /** The program type its section name suggests. */
-    public ProgramKind kind() {
+    public ProgramType kind() {
         return section.kind();
     }
 

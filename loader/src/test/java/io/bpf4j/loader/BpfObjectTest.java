@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.runtime.ProgramType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.Instruction;
@@ -135,8 +137,8 @@ class BpfObjectTest {
 
         assertThat(o.programs()).hasSize(1);
         ProgramSpec p = program(o, "xdp_count");
-        assertThat(p.kind()).isEqualTo(ProgramKind.XDP);
-        assertThat(p.section()).isEqualTo(new ProgramSection("xdp", ProgramKind.XDP, "BPF_XDP", ""));
+        assertThat(p.kind()).isEqualTo(ProgramType.XDP);
+        assertThat(p.section()).isEqualTo(new ProgramSection("xdp", ProgramType.XDP, "BPF_XDP", ""));
         assertThat(p.signature().orElseThrow()).hasToString("int xdp_count(struct xdp_md *ctx)");
         assertThat(p.signature().orElseThrow().linkage()).isEqualTo(Linkage.GLOBAL);
         assertThat(p.functions()).hasSize(1);
@@ -165,7 +167,7 @@ class BpfObjectTest {
                 new MapSpec("bytes_by_len", MapSpec.BPF_MAP_TYPE_HASH, 4, 8, 64, 1, 0, 0, java.util.Optional.empty(), null,
                         false, List.of(), MapSpec.Origin.LEGACY, "maps", 0, 0));
         ProgramSpec p = program(o, "count_packets");
-        assertThat(p.kind()).isEqualTo(ProgramKind.SOCKET_FILTER);
+        assertThat(p.kind()).isEqualTo(ProgramType.SOCKET_FILTER);
         assertThat(p.mapReferences()).extracting(MapReference::mapName).containsExactly("packets", "bytes_by_len");
     }
 
@@ -211,7 +213,7 @@ class BpfObjectTest {
 
         ProgramSpec p = program(o, "trace_openat");
         assertThat(p.section()).isEqualTo(new ProgramSection("tracepoint/syscalls/sys_enter_openat",
-                ProgramKind.TRACEPOINT, "", "syscalls/sys_enter_openat"));
+                ProgramType.TRACEPOINT, "", "syscalls/sys_enter_openat"));
         assertThat(p.mapReferences()).allMatch(r -> r.kind() == MapReference.Kind.MAP_VALUE);
         assertThat(offsets(p, ".rodata")).containsExactlyInAnyOrder(0, 8); // threshold, limits (+8 in the load)
         assertThat(offsets(p, ".bss")).containsExactlyInAnyOrder(0, 4); // misses and static calls
@@ -263,7 +265,7 @@ class BpfObjectTest {
         ProgramSpec two = program(o, "tc_two");
         assertThat(two.functions()).extracting(FunctionSpec::name).containsExactly("tc_two", "twice", "add_one");
         assertThat(localTargets(two)).containsExactly("call twice", "call add_one");
-        assertThat(one.section().kind()).isEqualTo(ProgramKind.SCHED_CLS);
+        assertThat(one.section().kind()).isEqualTo(ProgramType.SCHED_CLS);
         // subprogram line info moves with the subprogram
         FunctionSpec addOne = one.functions().get(1);
         assertThat(one.lineAt(addOne.startIndex() + 1).orElseThrow().sourceLine()).contains("return x + 1;");
@@ -284,7 +286,7 @@ class BpfObjectTest {
                 new MapSlot(2, MapSlot.Kind.PROGRAM, "tail_b"));
         assertThat(o.programs()).extracting(ProgramSpec::name).containsExactlyInAnyOrder("tail_a", "tail_b", "entry");
         assertThat(program(o, "tail_a").section()).isEqualTo(
-                new ProgramSection("classifier/a", ProgramKind.SCHED_CLS, "", "a"));
+                new ProgramSection("classifier/a", ProgramType.SCHED_CLS, "", "a"));
         ProgramSpec entry = program(o, "entry");
         assertThat(entry.mapReferences()).extracting(MapReference::mapName).containsExactly("jump_table");
         Instructions code = entry.instructions();
@@ -331,7 +333,7 @@ class BpfObjectTest {
         assertThat(hash.initialSlots()).isEmpty();
 
         ProgramSpec p = program(o, "on_open");
-        assertThat(p.section()).isEqualTo(new ProgramSection("kprobe/sys_open", ProgramKind.KPROBE, "", "sys_open"));
+        assertThat(p.section()).isEqualTo(new ProgramSection("kprobe/sys_open", ProgramType.KPROBE, "", "sys_open"));
         assertThat(p.mapReferences()).extracting(MapReference::mapName)
                 .containsExactlyInAnyOrder("routes", "outer_array", "events");
     }

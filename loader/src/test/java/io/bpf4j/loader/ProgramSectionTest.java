@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.runtime.ProgramType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +64,7 @@ class ProgramSectionTest {
             xdpfoo                              | UNSPEC                  | -                              | -
             sockops/extra                       | UNSPEC                  | -                              | -
             """)
-    void sectionNames(String name, ProgramKind kind, String attachType, String target) {
+    void sectionNames(String name, ProgramType kind, String attachType, String target) {
         ProgramSection s = ProgramSection.of(name);
         assertThat(s.name()).isEqualTo(name);
         assertThat(s.kind()).isEqualTo(kind);
@@ -72,8 +74,8 @@ class ProgramSectionTest {
 
     @ParameterizedTest
     @CsvSource({"UNSPEC,0", "SOCKET_FILTER,1", "KPROBE,2", "SCHED_CLS,3", "XDP,6", "CGROUP_SKB,8", "RAW_TRACEPOINT,17",
-        "TRACING,26", "LSM,29", "SYSCALL,31", "NETFILTER,32", "SECCOMP,-1"})
-    void linuxNumbers(ProgramKind kind, int id) {
-        assertThat(kind.linuxId()).isEqualTo(id);
+        "TRACING,26", "LSM,29", "SYSCALL,31", "NETFILTER,32", "SECCOMP,65536"})
+    void linuxNumbers(ProgramType kind, int id) {
+        assertThat(kind.id()).isEqualTo(id);
     }
 }

@@ -1,0 +1,158 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.runtime.BpfRuntime;
+import io.bpf4j.runtime.Executable;
+import io.bpf4j.runtime.Program;
+import io.bpf4j.runtime.maps.BpfMap;
+import io.bpf4j.runtime.maps.MapDefinition;
+import io.bpf4j.runtime.maps.MapOfMaps;
+import io.bpf4j.runtime.maps.MapType;
+import io.bpf4j.runtime.maps.Maps;
+import io.bpf4j.runtime.maps.ProgArrayMap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An object file brought to life in a runtime: its maps created (global data filled in, program
+ * arrays and maps of maps given their static slots) and every program loaded, ready to run and
+ * to share its maps with the host.
+ *
+ * <pre>{@code
+ * LoadedObject obj = LoadedObject.open(Path.of("xdp_count.o"), BpfRuntime.create());
+ * XdpResult r = obj.program("xdp_count").runXdp(XdpPacket.of(frame));
+ * long tcp = obj.map("counters").lookupLong(6);
+ * }</pre>
+ */
+public final class LoadedObject {
+    private final BpfObject object;
+    private final Map<String, BpfMap> maps;
+    private final Map<String, Executable> programs;
+
+    private LoadedObject(BpfObject object, Map<String, BpfMap> maps, Map<String, Executable> programs) {
+        this.object = object;
+        this.maps = Collections.unmodifiableMap(maps);
+        this.programs = Collections.unmodifiableMap(programs);
+    }
+
+    /** Reads, parses and loads an object file. */
+    public static LoadedObject open(Path path, BpfRuntime runtime) throws IOException {
+        return load(BpfObject.read(path), runtime);
+    }
+
+    /**
+     * Creates the object's maps and loads its programs into {@code runtime}.
+     *
+     * @throws ObjectFormatException if a map or program refers to something the object lacks
+     * @throws io.bpf4j.runtime.maps.MapException if a map definition is refused (sizes, limits)
+     * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper, ...)
+     */
+    public static LoadedObject load(BpfObject object, BpfRuntime runtime) {
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        List<BpfMap> ordered = new ArrayList<>();
+        for (MapSpec spec : object.maps()) {
+            BpfMap map = Maps.create(definition(spec));
+            if (spec.initialData().length > 0) {
+                map.update(new byte[4], spec.initialData(), 0); // global data: the single value of key 0
+            }
+            maps.put(spec.name(), map);
+            ordered.add(map);
+        }
+        Map<String, Executable> programs = new LinkedHashMap<>();
+        for (ProgramSpec spec : object.programs()) {
+            Program program = Program.of(spec.kind(), spec.name(), spec.instructions(), ordered);
+            programs.put(spec.name(), runtime.load(program));
+        }
+        for (MapSpec spec : object.maps()) {
+            fillStaticSlots(spec, maps, programs);
+        }
+        return new LoadedObject(object, maps, programs);
+    }
+
+    private static MapDefinition definition(MapSpec spec) {
+        MapDefinition inner = spec.innerMap().map(LoadedObject::definition).orElse(null);
+        return new MapDefinition(MapType.fromId(spec.type()), spec.keySize(), spec.valueSize(), spec.maxEntries(),
+                spec.flags(), spec.name(), inner);
+    }
+
+    private static void fillStaticSlots(MapSpec spec, Map<String, BpfMap> maps, Map<String, Executable> programs) {
+        BpfMap map = maps.get(spec.name());
+        for (MapSlot slot : spec.initialSlots()) {
+            switch (slot.kind()) {
+                case PROGRAM -> {
+                    Executable target = programs.get(slot.target());
+                    if (!(map instanceof ProgArrayMap array) || target == null) {
+                        throw new ObjectFormatException("map '" + spec.name() + "' slot " + slot.index()
+                                + " names program '" + slot.target() + "', which cannot go there");
+                    }
+                    array.setProgram(slot.index(), target);
+                }
+                case MAP -> {
+                    BpfMap target = maps.get(slot.target());
+                    if (!(map instanceof MapOfMaps outer) || target == null) {
+                        throw new ObjectFormatException("map '" + spec.name() + "' slot " + slot.index()
+                                + " names map '" + slot.target() + "', which cannot go there");
+                    }
+                    byte[] key = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .putInt(slot.index()).array();
+                    outer.updateMap(key, target, 0);
+                }
+            }
+        }
+    }
+
+    /** The parsed object file. */
+    public BpfObject object() {
+        return object;
+    }
+
+    /** Maps by name, in the object's order. */
+    public Map<String, BpfMap> maps() {
+        return maps;
+    }
+
+    /** Programs by function name, in the object's order. */
+    public Map<String, Executable> programs() {
+        return programs;
+    }
+
+    /**
+     * The map with this name.
+     *
+     * @throws IllegalArgumentException naming the maps there are, if none has this name
+     */
+    public BpfMap map(String name) {
+        BpfMap map = maps.get(name);
+        if (map == null) {
+            throw new IllegalArgumentException("no map '" + name + "' in " + object.name() + "; it has " + maps.keySet());
+        }
+        return map;
+    }
+
+    /** The program with this function name or, failing that, the only one in this section. */
+    public Optional<Executable> findProgram(String nameOrSection) {
+        Executable byName = programs.get(nameOrSection);
+        if (byName != null) {
+            return Optional.of(byName);
+        }
+        List<ProgramSpec> inSection = object.programs().stream()
+                .filter(p -> p.sectionName().equals(nameOrSection)).toList();
+        return inSection.size() == 1 ? Optional.of(programs.get(inSection.get(0).name())) : Optional.empty();
+    }
+
+    /**
+     * The program with this function or section name.
+     *
+     * @throws IllegalArgumentException naming the programs there are, if none matches
+     */
+    public Executable program(String nameOrSection) {
+        return findProgram(nameOrSection).orElseThrow(() -> new IllegalArgumentException("no program '" + nameOrSection
+                + "' in " + object.name() + "; it has " + object.programs().stream()
+                        .map(p -> p.name() + " (" + p.sectionName() + ")").toList()));
+    }
+}
