@@ -1,0 +1,125 @@
+package io.bpf4j.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bpf4j.runtime.BpfRuntime;
+import io.bpf4j.runtime.maps.BpfMap;
+import io.bpf4j.runtime.maps.MapType;
+import io.bpf4j.runtime.types.SkBuff;
+import io.bpf4j.runtime.types.XdpPacket;
+import io.bpf4j.testkit.KernelRunner;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The test objects run once in the Linux kernel (through ../shared/tools' kernel-run) and once in
+ * bpf4j, on the same input: the return values and the final contents of every map must agree.
+ * Skipped, with the reason, where the kernel cannot be used (not root, no bpf(), no libbpf).
+ */
+class KernelComparisonTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final BpfRuntime RUNTIME = BpfRuntime.builder().instructionBudget(1_000_000).build();
+
+    @TempDir
+    Path temp;
+
+    private Path object(String name) throws IOException {
+        Path file = temp.resolve(name + ".o");
+        Files.write(file, TestObjects.prebuilt(name));
+        return file;
+    }
+
+    private static LoadedObject load(String name) {
+        return LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME);
+    }
+
+    /** The map as kernel-run dumps it: key hex to value hex, all-zero array slots left out. */
+    private static Map<String, String> contents(BpfMap map) {
+        Map<String, String> out = new TreeMap<>();
+        for (byte[] key : map.keys()) {
+            byte[] value = map.lookup(key).orElseThrow();
+            boolean zero = true;
+            for (byte b : value) {
+                zero &= b == 0;
+            }
+            if (!(zero && map.type() == MapType.ARRAY)) {
+                out.put(HEX.formatHex(key), HEX.formatHex(value));
+            }
+        }
+        return out;
+    }
+
+    /** Every map of the kernel's report (prog arrays aside) equals bpf4j's map of the same name. */
+    private static void assertSameMaps(JsonNode kernel, LoadedObject bpf4j) {
+        int compared = 0;
+        for (JsonNode m : kernel.get("maps")) {
+            if (m.get("type").asText().equals("prog_array")) {
+                continue;
+            }
+            String kernelName = m.get("name").asText();
+            // libbpf names global-data maps "<object prefix>.data"; bpf4j names them after the section
+            String name = bpf4j.maps().keySet().stream()
+                    .filter(n -> n.equals(kernelName) || (n.startsWith(".") && kernelName.endsWith(n)))
+                    .findFirst().orElseThrow(() -> new AssertionError("bpf4j has no map for kernel map " + kernelName));
+            Map<String, String> expected = new TreeMap<>();
+            for (JsonNode e : m.get("entries")) {
+                expected.put(e.get("key").asText(), e.get("value").asText());
+            }
+            assertThat(contents(bpf4j.map(name))).as("map %s", name).isEqualTo(expected);
+            compared++;
+        }
+        assertThat(compared).isPositive();
+    }
+
+    @Test
+    void xdpFlowCounting() throws IOException {
+        JsonNode kernel = KernelRunner.require().run(object("xdp_maps"), "-p", "xdp_count", "-g", "64", "-D");
+        LoadedObject obj = load("xdp_maps");
+        var result = obj.program("xdp_count").runXdp(XdpPacket.of(new byte[64]));
+        assertThat(result.returnValue()).isEqualTo(kernel.get("retval").asLong());
+        assertSameMaps(kernel, obj);
+    }
+
+    @Test
+    void bpfToBpfCallsAndBpfLoop() throws IOException {
+        // test runs without a context see the loopback device: ingress_ifindex 1, rx queue 0
+        JsonNode kernel = KernelRunner.require().run(object("calls"), "-p", "xdp_calls", "-g", "64", "-D");
+        LoadedObject obj = load("calls");
+        var result = obj.program("xdp_calls").runXdp(XdpPacket.of(new byte[64]).withIngress(1, 0));
+        assertThat(result.returnValue()).isEqualTo(kernel.get("retval").asLong());
+        assertSameMaps(kernel, obj);
+    }
+
+    @Test
+    void globalData() throws IOException {
+        JsonNode kernel = KernelRunner.require().run(object("global_data"), "-t", "raw_tp", "--dump-all-maps");
+        LoadedObject obj = load("global_data");
+        assertThat(obj.program("trace_openat").runTracepoint(new byte[64])).isEqualTo(kernel.get("retval").asLong());
+        assertSameMaps(kernel, obj);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void tailCallDispatchOnTheMark(int mark) throws IOException {
+        byte[] ctx = new byte[192]; // struct __sk_buff
+        ByteBuffer.wrap(ctx).order(ByteOrder.LITTLE_ENDIAN).putInt(8, mark);
+        Path ctxFile = temp.resolve("ctx.bin");
+        Files.write(ctxFile, ctx);
+        JsonNode kernel = KernelRunner.require().run(object("tail_calls"), "-p", "entry", "-t", "tc", "-g", "64",
+                "-x", ctxFile.toString());
+        LoadedObject obj = load("tail_calls");
+        var result = obj.program("entry").runTc(SkBuff.ethernet(new byte[64]).mark(mark).build());
+        assertThat(result.returnValue()).isEqualTo(kernel.get("retval").asLong());
+    }
+}
