@@ -1,5 +1,7 @@
 package io.bpf4j.runtime.internal;
 
+import io.bpf4j.runtime.maps.Errno;
+
 import io.bpf4j.runtime.HelperContext;
 import io.bpf4j.runtime.HelperRegistry;
 import io.bpf4j.runtime.Memory;

@@ -12,10 +12,13 @@ public final class Errno {
     public static final int E2BIG = 7;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    public static final int ERANGE = 34;
     public static final int EOPNOTSUPP = 95;
     /**
      * Linux's kernel-internal "operation not supported" (524), which the bpf syscall returns for
@@ -31,6 +34,9 @@ public final class Errno {
             case E2BIG -> "E2BIG";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
+            case ERANGE -> "ERANGE";
             case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST";
             case EINVAL -> "EINVAL";
@@ -49,6 +55,9 @@ public final class Errno {
             case E2BIG -> "too big";
             case EAGAIN -> "no room, try again";
             case ENOMEM -> "out of memory";
+            case EACCES -> "permission denied";
+            case EFAULT -> "bad address";
+            case ERANGE -> "out of range";
             case EBUSY -> "busy";
             case EEXIST -> "entry already exists";
             case EINVAL -> "invalid argument";
