@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             AsmCommand.class,
             DisasmCommand.class,
             RunCommand.class,
+            ProgsCommand.class,
+            MapsCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },
