@@ -45,7 +45,7 @@ final class DisasmCommand implements Callable<Integer> {
         // point; each section will then be printed under its own objdump-style header.
         LoadedProgram program = ProgramReader.read(file, main.terminal().in(), dialect);
         PrintStream out = main.terminal().out();
-        for (String line : Isa.objdumpLines(program.code(), cpu)) {
+        for (String line : Disassembler.objdumpLines(program.code(), cpu)) {
             out.println(line);
         }
         out.flush();

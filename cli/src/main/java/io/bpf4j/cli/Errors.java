@@ -1,5 +1,7 @@
 package io.bpf4j.cli;
 
+import io.bpf4j.isa.Disassembler;
+
 import io.bpf4j.isa.AssemblyException;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.InvalidInstructionException;
@@ -36,7 +38,7 @@ final class Errors {
         String text = "";
         if (code != null && e.pc() >= 0 && e.pc() < code.size()) {
             try {
-                text = " (" + Isa.text(code, e.pc()) + ")";
+                text = " (" + Disassembler.format(code, e.pc()) + ")";
             } catch (RuntimeException ignored) {
                 // the message is still useful without the disassembly
             }

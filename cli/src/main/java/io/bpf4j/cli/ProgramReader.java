@@ -1,5 +1,9 @@
 package io.bpf4j.cli;
 
+import io.bpf4j.isa.ConformanceAssembler;
+
+import io.bpf4j.isa.Assembler;
+
 import io.bpf4j.isa.ConformanceTestFile;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.InvalidInstructionException;
@@ -39,8 +43,8 @@ final class ProgramReader {
             return switch (format) {
                 case RAW -> raw(file, content);
                 case ELF -> elf(file, content);
-                case LLVM_ASSEMBLY -> LoadedProgram.of(file, Isa.assembleLlvm(text(content)));
-                case CONFORMANCE_ASSEMBLY -> LoadedProgram.of(file, Isa.assembleConformance(text(content)));
+                case LLVM_ASSEMBLY -> LoadedProgram.of(file, Assembler.assemble(text(content)));
+                case CONFORMANCE_ASSEMBLY -> LoadedProgram.of(file, ConformanceAssembler.assemble(text(content)));
                 case CONFORMANCE_TEST -> conformanceTest(file, content);
             };
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.bpf4j.cli;
 
+import io.bpf4j.isa.Disassembler;
+
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.runtime.ExecutionTracer;
 import java.io.PrintStream;
@@ -55,7 +57,7 @@ final class TraceWriter implements ExecutionTracer {
         }
         if (texts[pc] == null) {
             try {
-                texts[pc] = Isa.text(code, pc);
+                texts[pc] = Disassembler.format(code, pc);
             } catch (RuntimeException e) {
                 texts[pc] = "?";
             }
