@@ -37,7 +37,11 @@ final class ProgramReader {
      * @throws CliException naming the file (and line and column for assembly errors)
      */
     static LoadedProgram read(String file, InputStream stdin, Dialect dialect) {
-        byte[] content = readBytes(file, stdin);
+        return read(file, readBytes(file, stdin), dialect);
+    }
+
+    /** Like {@link #read(String, InputStream, Dialect)}, on the bytes already read from {@code file}. */
+    static LoadedProgram read(String file, byte[] content, Dialect dialect) {
         InputFormat format = InputFormat.detect(file, content, dialect);
         try {
             return switch (format) {

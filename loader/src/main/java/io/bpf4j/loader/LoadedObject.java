@@ -3,6 +3,7 @@ package io.bpf4j.loader;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.Program;
+import io.bpf4j.runtime.ProgramType;
 import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapDefinition;
 import io.bpf4j.runtime.maps.MapOfMaps;
@@ -53,6 +54,16 @@ public final class LoadedObject {
      * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper, ...)
      */
     public static LoadedObject load(BpfObject object, BpfRuntime runtime) {
+        return load(object, runtime, ProgramSpec::kind);
+    }
+
+    /**
+     * Like {@link #load(BpfObject, BpfRuntime)}, with each program's type chosen by {@code typeOf}
+     * instead of its section name: for programs in sections libbpf does not know, or to run a
+     * program as another type (what {@code bpf4j run --type} does).
+     */
+    public static LoadedObject load(BpfObject object, BpfRuntime runtime,
+            java.util.function.Function<ProgramSpec, ProgramType> typeOf) {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         List<BpfMap> ordered = new ArrayList<>();
         for (MapSpec spec : object.maps()) {
@@ -65,7 +76,7 @@ public final class LoadedObject {
         }
         Map<String, Executable> programs = new LinkedHashMap<>();
         for (ProgramSpec spec : object.programs()) {
-            Program program = Program.of(spec.kind(), spec.name(), spec.instructions(), ordered);
+            Program program = Program.of(typeOf.apply(spec), spec.name(), spec.instructions(), ordered);
             programs.put(spec.name(), runtime.load(program));
         }
         for (MapSpec spec : object.maps()) {
