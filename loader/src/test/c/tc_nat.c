@@ -100,7 +100,7 @@ int tc_dnat(struct __sk_buff *skb)
     __be16 old_port = ports[1], new_port = bpf_htons(BACKEND_PORT);
 
     if (bpf_l4_csum_replace(skb, csum_off, old_addr, new_addr, l4_flags | sizeof(new_addr))
-        || bpf_l4_csum_replace(skb, csum_off, old_port, new_port, sizeof(new_port))
+        || bpf_l4_csum_replace(skb, csum_off, old_port, new_port, (l4_flags & BPF_F_MARK_MANGLED_0) | sizeof(new_port))
         || bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_addr, new_addr, sizeof(new_addr))
         || bpf_skb_store_bytes(skb, IP_DST_OFF, &new_addr, sizeof(new_addr), 0)
         || bpf_skb_store_bytes(skb, l4 + 2, &new_port, sizeof(new_port), 0))
