@@ -1,0 +1,49 @@
+package io.bpf4j.classic;
+
+import io.bpf4j.classic.internal.PacketHelpers;
+import io.bpf4j.runtime.BpfRuntime;
+
+/**
+ * The helpers converted socket filters call for the ancillary loads Linux computes with kernel
+ * functions rather than {@code __sk_buff} fields: the device type ({@code SKF_AD_HATYPE}), the
+ * payload offset ({@code SKF_AD_PAY_OFFSET}, from a flow dissection of the packet) and netlink
+ * attribute lookups ({@code SKF_AD_NLATTR}, {@code SKF_AD_NLATTR_NEST}). They have bpf4j's own
+ * ids, above Linux's helper ids; a runtime that runs converted filters needs them
+ * ({@link #register}). The CPU and random loads use the standard helpers.
+ */
+public final class ClassicHelpers {
+    /** {@code hatype(ctx)}: the device's ARPHRD type. */
+    public static final int HATYPE = 0x20001;
+    /** {@code pay_offset(ctx)}: the offset of the transport payload, 0 if the packet does not dissect. */
+    public static final int PAY_OFFSET = 0x20002;
+    /** {@code nlattr(ctx, offset, type)}: offset of the netlink attribute of that type from offset, or 0. */
+    public static final int NLATTR = 0x20003;
+    /** {@code nlattr_nest(ctx, offset, type)}: the same inside the attribute at offset. */
+    public static final int NLATTR_NEST = 0x20004;
+
+    /** {@code ARPHRD_ETHER}: the device type of Ethernet interfaces. */
+    public static final int ARPHRD_ETHER = 1;
+    /** {@code ARPHRD_LOOPBACK}. */
+    public static final int ARPHRD_LOOPBACK = 772;
+
+    private ClassicHelpers() {}
+
+    /**
+     * Adds the helpers to a runtime under construction.
+     *
+     * @param deviceType what {@code SKF_AD_HATYPE} reads: the ARPHRD type of the device the
+     *     packets arrive on ({@link #ARPHRD_ETHER} for Ethernet)
+     */
+    public static BpfRuntime.Builder register(BpfRuntime.Builder builder, int deviceType) {
+        return builder
+                .helper(HATYPE, "classic_hatype", (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
+                .helper(PAY_OFFSET, "classic_pay_offset", PacketHelpers::payOffset)
+                .helper(NLATTR, "classic_nlattr", PacketHelpers::nlattr)
+                .helper(NLATTR_NEST, "classic_nlattr_nest", PacketHelpers::nlattrNest);
+    }
+
+    /** A runtime with the standard helpers and these, for Ethernet devices. */
+    public static BpfRuntime runtime() {
+        return register(BpfRuntime.builder(), ARPHRD_ETHER).build();
+    }
+}
