@@ -33,7 +33,7 @@ public final class BytecodeDump {
     public static byte[] classBytes(Program program, BpfRuntime.Builder runtime) {
         BpfRuntime compiling = runtime.executionMode(ExecutionMode.COMPILED).build();
         AtomicReference<byte[]> bytes = new AtomicReference<>();
-        BytecodeCompilerService.capture(b -> bytes.compareAndSet(null, b), () -> compiling.load(program));
+        BytecodeCompilerService.capture(c -> bytes.compareAndSet(null, c.classFile()), () -> compiling.load(program));
         if (bytes.get() == null) {
             throw new IllegalStateException("the runtime did not use the bytecode compiler");
         }

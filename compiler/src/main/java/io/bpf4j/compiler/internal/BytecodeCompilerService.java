@@ -14,18 +14,22 @@ import java.util.function.Consumer;
  * is no longer reachable.
  */
 public final class BytecodeCompilerService implements CompilerService {
-    /** Set while {@link #capture} runs: receives each generated class's bytes (for dumps). */
-    private static final ThreadLocal<Consumer<byte[]>> CAPTURE = new ThreadLocal<>();
+    /** What {@link #capture} hands over: a generated class file and the hidden class defined from it. */
+    public record Compiled(byte[] classFile, Class<?> definedClass) {}
+
+    /** Set while {@link #capture} runs: receives each generated class (for dumps and tests). */
+    private static final ThreadLocal<Consumer<Compiled>> CAPTURE = new ThreadLocal<>();
 
     @Override
     public CompiledCode compile(DecodedProgram program) {
         ClassGenerator generator = new ClassGenerator(program, className(program.name()));
         byte[] bytes = generator.generate();
-        Consumer<byte[]> capture = CAPTURE.get();
+        CompiledCode code = define(bytes, generator.classData());
+        Consumer<Compiled> capture = CAPTURE.get();
         if (capture != null) {
-            capture.accept(bytes);
+            capture.accept(new Compiled(bytes, code.getClass()));
         }
-        return define(bytes, generator.classData());
+        return code;
     }
 
     static CompiledCode define(byte[] bytes, List<Object> classData) {
@@ -40,8 +44,8 @@ public final class BytecodeCompilerService implements CompilerService {
     }
 
     /** Runs {@code action}, handing every class compiled on this thread meanwhile to {@code sink}. */
-    public static void capture(Consumer<byte[]> sink, Runnable action) {
-        Consumer<byte[]> previous = CAPTURE.get();
+    public static void capture(Consumer<Compiled> sink, Runnable action) {
+        Consumer<Compiled> previous = CAPTURE.get();
         CAPTURE.set(sink);
         try {
             action.run();
