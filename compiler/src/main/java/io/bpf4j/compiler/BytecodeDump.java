@@ -86,9 +86,16 @@ public final class BytecodeDump {
         String name = insn.opcode().name().toLowerCase(java.util.Locale.ROOT);
         int open = text.indexOf('[');
         String operands = open >= 0 && text.endsWith("]") ? text.substring(open + 1, text.length() - 1) : "";
-        operands = operands.replaceFirst("^OP=[A-Z_0-9]+,? ?", "");
+        operands = operands.replaceFirst("^OP=[A-Z_0-9]+,? ?", "").replaceFirst("^op=[A-Z_0-9]+$", "");
         if (insn instanceof java.lang.classfile.instruction.BranchInstruction branch) {
             operands = "L" + labelNames.computeIfAbsent(branch.target(), l -> labelNames.size());
+        }
+        int slot = insn instanceof java.lang.classfile.instruction.LoadInstruction load ? load.slot()
+                : insn instanceof java.lang.classfile.instruction.StoreInstruction store ? store.slot() : -1;
+        String register = slot >= 3 && slot <= 21 && slot % 2 == 1 && insn.opcode().name().startsWith("L")
+                ? "r" + (slot - 3) / 2 : slot == 23 ? "r10" : null;
+        if (register != null) {
+            operands = operands + " (" + register + ")";
         }
         return operands.isEmpty() ? name : name + " " + operands;
     }
