@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             AsmCommand.class,
             DisasmCommand.class,
             RunCommand.class,
+            CompileCommand.class,
             ProgsCommand.class,
             MapsCommand.class,
             ConformancePluginCommand.class,

@@ -18,11 +18,15 @@ public final class BpfRuntime {
     private final HelperRegistry helpers;
     private final long instructionBudget;
     private final HostEnvironment host;
+    private final ExecutionMode executionMode;
+    private final int compileThreshold;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
         this.instructionBudget = builder.instructionBudget;
         this.host = builder.host;
+        this.executionMode = builder.executionMode;
+        this.compileThreshold = builder.compileThreshold;
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -56,15 +60,47 @@ public final class BpfRuntime {
      */
     public Executable load(Program program) {
         Objects.requireNonNull(program, "program");
-        return new InterpretedExecutable(program, new Interpreter(program.code(), program.maps(), helpers, instructionBudget), host);
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        return new InterpretedExecutable(program, interpreter, host);
+    }
+
+    /** How loaded programs run: interpreted, compiled, or compiled once hot. */
+    public ExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    /** Whether the bytecode compiler (module io.bpf4j.compiler) is available to this runtime. */
+    public static boolean compilerAvailable() {
+        return Compilers.service().isPresent();
     }
 
     public static final class Builder {
         private final HelperRegistry.Builder helpers = HelperRegistry.standard().toBuilder();
         private long instructionBudget;
         private HostEnvironment host = HostEnvironment.defaults();
+        private ExecutionMode executionMode = ExecutionMode.fromSystemProperty();
+        private int compileThreshold = 1000;
 
         private Builder() {}
+
+        /**
+         * How programs run (see {@link ExecutionMode}); {@link ExecutionMode#AUTO} unless set here or
+         * by the system property {@value ExecutionMode#PROPERTY}.
+         */
+        public Builder executionMode(ExecutionMode mode) {
+            this.executionMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** In {@link ExecutionMode#AUTO}, the number of runs after which a program is compiled (default 1000). */
+        public Builder compileThreshold(int runs) {
+            if (runs < 1) {
+                throw new IllegalArgumentException("compile threshold must be at least 1: " + runs);
+            }
+            this.compileThreshold = runs;
+            return this;
+        }
 
         /** The host environment tracing helpers use; {@link HostEnvironment#defaults()} unless set. */
         public Builder host(HostEnvironment environment) {

@@ -2,7 +2,7 @@ package io.bpf4j.runtime;
 
 import java.util.Objects;
 
-/** An {@link Executable} that runs its program in the {@link Interpreter}. */
+/** An {@link Executable} that runs its program in the {@link Interpreter}, or in its compiled form once it has one. */
 final class InterpretedExecutable implements Executable {
     private final Program program;
     private final Interpreter interpreter;
@@ -21,6 +21,11 @@ final class InterpretedExecutable implements Executable {
     /** The decoded program, for tail calls into it. */
     Interpreter interpreter() {
         return interpreter;
+    }
+
+    @Override
+    public boolean isCompiled() {
+        return interpreter.compiled != null;
     }
 
     @Override
