@@ -65,6 +65,32 @@ public final class BpfRuntime {
         return new InterpretedExecutable(program, interpreter, host);
     }
 
+    /**
+     * Replaces the code an executable of this runtime runs, keeping its identity: callers holding
+     * it, program arrays with it in a slot, and hooks it is attached to run the new code from their
+     * next run on, while runs under way finish with the old code. This is how dynamic linking
+     * (Linux's {@code freplace}: a global function swapped for another program) is applied; the
+     * loader builds the relinked program ({@code LoadedObject.replaceFunction}).
+     *
+     * @throws IllegalArgumentException if {@code executable} was not loaded by a bpf4j runtime, or
+     *     {@code program} is of another program type
+     * @throws ProgramLoadException as {@link #load} does
+     */
+    public void replaceCode(Executable executable, Program program) {
+        Objects.requireNonNull(program, "program");
+        if (!(executable instanceof InterpretedExecutable loaded)) {
+            throw new IllegalArgumentException("not an executable loaded by a bpf4j runtime: " + executable);
+        }
+        if (loaded.program().type() != program.type()) {
+            throw new IllegalArgumentException("program '" + loaded.program().name() + "' is a "
+                    + loaded.program().type().name().toLowerCase() + " program; its code cannot be replaced by a "
+                    + program.type().name().toLowerCase() + " program");
+        }
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        loaded.replaceCode(program, interpreter);
+    }
+
     /** How loaded programs run: interpreted, compiled, or compiled once hot. */
     public ExecutionMode executionMode() {
         return executionMode;
