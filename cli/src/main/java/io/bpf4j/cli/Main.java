@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             ProgsCommand.class,
             MapsCommand.class,
+            FilterCommand.class,
+            SeccompCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },
