@@ -7,7 +7,7 @@ import io.bpf4j.classic.ClassicFormat;
 import io.bpf4j.classic.ClassicProgram;
 import io.bpf4j.classic.ClassicWriter;
 import io.bpf4j.classic.SocketFilter;
-import io.bpf4j.classic.Tcpdump;
+import io.bpf4j.classic.FilterExpressions;
 import io.bpf4j.runtime.types.SkBuff;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +29,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         header = "Run a tcpdump filter or a classic BPF program on a capture, as Linux runs socket filters.",
         description = {
-            "The filter is a tcpdump expression (compiled by the installed tcpdump, for the capture's link type,"
-                    + " exactly as 'tcpdump -r IN EXPR' compiles it) or a classic program in any form: tcpdump -d,"
+            "The filter is a tcpdump expression (compiled by the installed tcpdump, or else libpcap, for the capture's"
+                    + " link type, exactly as 'tcpdump -r IN EXPR' compiles it) or a classic program in any form: tcpdump -d,"
                     + " -dd or -ddd output, bpf_asm syntax, or binary struct sock_filter. It is checked as Linux checks"
                     + " socket filters, converted to eBPF and run on every packet; a packet matches when the filter"
                     + " keeps at least one byte of it. Matching packets go, whole, to OUT (pcap), as 'tcpdump -r IN"
@@ -76,7 +76,7 @@ final class FilterCommand implements Callable<Integer> {
                 if (!Files.exists(Path.of(input))) {
                     throw Errors.io(input, new java.nio.file.NoSuchFileException(input));
                 }
-                program = Tcpdump.compile(source.expression, Path.of(input));
+                program = FilterExpressions.compile(source.expression, Path.of(input));
             }
         } catch (RuntimeException e) {
             throw ClassicErrors.about(source.classic, e);
