@@ -63,6 +63,9 @@ final class FilterCommand implements Callable<Integer> {
             description = "Print the classic program first, in this format: ${COMPLETION-CANDIDATES}.")
     ClassicFormat dump;
 
+    @Option(names = "--ebpf", description = "Print the eBPF program the filter was converted to (llvm-objdump syntax).")
+    boolean showEbpf;
+
     @Override
     public Integer call() {
         ClassicProgram program;
@@ -93,6 +96,9 @@ final class FilterCommand implements Callable<Integer> {
             filter = SocketFilter.of(program);
         } catch (RuntimeException e) {
             throw ClassicErrors.about(programName, e);
+        }
+        if (showEbpf) {
+            out.print(io.bpf4j.isa.Disassembler.listing(filter.executable().program().code()));
         }
         long read = 0;
         long matched = 0;

@@ -82,6 +82,15 @@ class FilterCommandTest {
     }
 
     @Test
+    void theConvertedProgramCanBeShown() throws IOException {
+        Path program = temp.resolve("arp.bpf");
+        Files.writeString(program, "ldh [12]\njneq #0x806, drop\nret #-1\ndrop: ret #0\n");
+        Cli.Result r = run("filter", "--classic", program.toString(), "--pcap", capture.toString(), "--ebpf");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("r6 = r1", "r0 = *(u16 *)skb[0xc]", "if r0 != 0x806 goto", "exit").endsWith("6 packets read, 1 matched\n");
+    }
+
+    @Test
     void errorsAreOneLine() throws IOException {
         Path bad = temp.resolve("bad.bpf");
         Files.writeString(bad, "ldh [12]\nret #0\nld M[17]\nret a\n");
