@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * bpf4j runs tcpdump's own classic programs on generated traffic; the packets it keeps must be,
@@ -34,8 +34,7 @@ class TcpdumpComparisonTest {
         packets = TrafficGenerator.write(capture, 20261123, 1500);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
+    static final String[] EXPRESSIONS = {
         "ip", "ip6", "arp", "tcp", "udp", "icmp", "icmp6",
         "host 10.0.0.1", "src host 10.0.0.2", "dst host 192.168.1.7", "ip6 host fe80::1",
         "net 10.0.0.0/24", "src net 172.16.0.0/12", "dst net 192.168.0.0/16",
@@ -50,7 +49,14 @@ class TcpdumpComparisonTest {
         "ip proto 47", "ip6 proto 58", "proto \\tcp or proto \\udp",
         "tcp or udp", "not ip", "not (tcp or udp or icmp)", "host 10.0.0.1 and not port 22",
         "(tcp port 80 or tcp port 443) and host 10.0.0.3", "src 10.0.0.1 and dst 10.0.0.2",
-        "port 53 and (udp or tcp)", "ip6 and tcp and port 443", "arp and ether src 02:00:00:00:00:02"})
+        "port 53 and (udp or tcp)", "ip6 and tcp and port 443", "arp and ether src 02:00:00:00:00:02"};
+
+    static String[] expressions() {
+        return EXPRESSIONS;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("expressions")
     void bpf4jKeepsTheSamePacketsAsTcpdump(String expression) throws Exception {
         assumeTrue(Tcpdump.isAvailable(), "tcpdump is not installed: skipping the comparison with tcpdump");
         ClassicProgram program = Tcpdump.compile(expression, capture);
@@ -70,6 +76,21 @@ class TcpdumpComparisonTest {
             assertThat(ours.get(i).timestampNanos()).as("%s: packet %d", expression, i).isEqualTo(theirs.get(i).timestampNanos());
             assertThat(ours.get(i).data()).as("%s: packet %d", expression, i).isEqualTo(theirs.get(i).data());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("expressions")
+    void libpcapCompilesWhatTcpdumpCompiles(String expression) {
+        assumeTrue(Tcpdump.isAvailable() && Libpcap.isAvailable(), "tcpdump or libpcap is not installed");
+        assertThat(Libpcap.compile(expression, 1, 262_144)).isEqualTo(Tcpdump.compile(expression, capture));
+    }
+
+    @Test
+    void libpcapReportsItsErrors() {
+        assumeTrue(Libpcap.isAvailable(), "libpcap is not installed");
+        assertThatThrownBy(() -> Libpcap.compile("tcp prot 80", 1, 262_144)).isInstanceOf(FilterCompileException.class)
+                .hasMessageContaining("syntax error");
+        assertThatThrownBy(() -> Libpcap.compile("tcp", 99999, 262_144)).isInstanceOf(FilterCompileException.class);
     }
 
     @Test

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
             CompileCommand.class,
             ProgsCommand.class,
             MapsCommand.class,
+            FilterCommand.class,
+            SeccompCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },
