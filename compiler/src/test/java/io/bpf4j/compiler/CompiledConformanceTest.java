@@ -2,6 +2,7 @@ package io.bpf4j.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpf4j.compiler.internal.BytecodeCompilerService;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.ExecutionMode;
@@ -31,5 +32,16 @@ class CompiledConformanceTest {
                     long r0 = exe.run(entry.memory().clone());
                     assertThat(Long.toHexString(r0)).as(entry.file()).isEqualTo(Long.toHexString(entry.expected()));
                 })));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyConformanceProgramSplitIntoChunks() {
+        return ConformanceCorpus.load().stream().map(entry -> DynamicTest.dynamicTest(entry.name() + " (split)", () -> {
+            Executable[] exe = new Executable[1];
+            BytecodeCompilerService.splittingEverything(60,
+                    () -> exe[0] = COMPILED.load(Program.fromBytes(entry.name(), entry.program())));
+            long r0 = exe[0].run(entry.memory().clone());
+            assertThat(Long.toHexString(r0)).as(entry.file()).isEqualTo(Long.toHexString(entry.expected()));
+        }));
     }
 }

@@ -2,6 +2,7 @@ package io.bpf4j.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpf4j.compiler.internal.BytecodeCompilerService;
 import io.bpf4j.isa.Disassembler;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.runtime.BpfRuntime;
@@ -52,7 +53,18 @@ class DifferentialTest {
     record Outcome(String result, String memory, List<String> helperCalls) {}
 
     private static Outcome run(BpfRuntime runtime, Instructions code, byte[] input) {
-        Executable exe = runtime.load(Program.of("random", code));
+        return run(runtime, code, input, 0);
+    }
+
+    /** @param chunkBytes if positive, every function is split into chunks of about this size */
+    private static Outcome run(BpfRuntime runtime, Instructions code, byte[] input, int chunkBytes) {
+        Executable[] loaded = new Executable[1];
+        if (chunkBytes > 0) {
+            BytecodeCompilerService.splittingEverything(chunkBytes, () -> loaded[0] = runtime.load(Program.of("random", code)));
+        } else {
+            loaded[0] = runtime.load(Program.of("random", code));
+        }
+        Executable exe = loaded[0];
         byte[] memory = input.clone();
         log = new ArrayList<>();
         String result;
@@ -79,6 +91,30 @@ class DifferentialTest {
                 if (!expected.result().startsWith("BudgetExhausted")) {
                     Outcome unbudgeted = run(COMPILED_UNBUDGETED, code, input);
                     assertThat(unbudgeted).as(() -> "seed " + seed + " without budget\n" + listing(code))
+                            .isEqualTo(run(INTERPRETER_UNBUDGETED, code, input));
+                }
+            }
+        }));
+    }
+
+    /**
+     * The same with every function split into many small chunks (the form huge programs take), so
+     * that control moving between chunks, the register array and budget hand-over are covered.
+     */
+    @TestFactory
+    Stream<DynamicTest> splitFunctionsAgreeWithInterpreter() {
+        return IntStream.range(0, 10).mapToObj(batch -> DynamicTest.dynamicTest("split, seeds " + (100_000 + batch * 100), () -> {
+            for (int i = 0; i < 100; i++) {
+                long seed = 100_000 + (long) batch * 100 + i;
+                Instructions code = new RandomPrograms(seed).next();
+                byte[] input = new byte[RandomPrograms.BUFFER];
+                new SplittableRandom(~seed).nextBytes(input);
+                int chunkBytes = 40 + (int) (seed % 200);
+                Outcome expected = run(INTERPRETER, code, input);
+                Outcome actual = run(COMPILED, code, input, chunkBytes);
+                assertThat(actual).as(() -> "seed " + seed + ", chunks of " + chunkBytes + "\n" + listing(code)).isEqualTo(expected);
+                if (!expected.result().startsWith("BudgetExhausted")) {
+                    assertThat(run(COMPILED_UNBUDGETED, code, input, chunkBytes)).as(() -> "seed " + seed + " without budget")
                             .isEqualTo(run(INTERPRETER_UNBUDGETED, code, input));
                 }
             }

@@ -20,9 +20,13 @@ public final class BytecodeCompilerService implements CompilerService {
     /** Set while {@link #capture} runs: receives each generated class (for dumps and tests). */
     private static final ThreadLocal<Consumer<Compiled>> CAPTURE = new ThreadLocal<>();
 
+    /** Set while {@link #splittingEverything} runs: the chunk size every function is split into. */
+    private static final ThreadLocal<Integer> FORCED_CHUNK = new ThreadLocal<>();
+
     @Override
     public CompiledCode compile(DecodedProgram program) {
-        ClassGenerator generator = new ClassGenerator(program, className(program.name()));
+        Integer chunk = FORCED_CHUNK.get();
+        ClassGenerator generator = new ClassGenerator(program, className(program.name()), chunk == null ? 0 : chunk);
         byte[] bytes = generator.generate();
         CompiledCode code = define(bytes, generator.classData());
         Consumer<Compiled> capture = CAPTURE.get();
@@ -51,6 +55,21 @@ public final class BytecodeCompilerService implements CompilerService {
             action.run();
         } finally {
             CAPTURE.set(previous);
+        }
+    }
+
+    /**
+     * Runs {@code action} with every function compiled on this thread split into chunks of about
+     * {@code chunkBytes} of bytecode, as only huge functions are otherwise: so that tests cover
+     * splitting with small programs.
+     */
+    public static void splittingEverything(int chunkBytes, Runnable action) {
+        Integer previous = FORCED_CHUNK.get();
+        FORCED_CHUNK.set(chunkBytes);
+        try {
+            action.run();
+        } finally {
+            FORCED_CHUNK.set(previous);
         }
     }
 

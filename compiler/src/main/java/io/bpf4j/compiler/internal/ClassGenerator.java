@@ -65,9 +65,33 @@ final class ClassGenerator {
         MTD_FUNCTION = MethodTypeDesc.of(CD_long, params);
     }
 
-    // Local variable slots of a function method.
-    private static final int RUN = 0, MAPS = 1, DEPTH = 2;
-    private static final int R10 = 23, MEMORY = 25, REM = 26, TMP_REF = 28;
+    /** HotSpot compiles no method with more bytecode than this (-XX:HugeMethodLimit). */
+    static final int HUGE_METHOD_LIMIT = 8000;
+    /** Estimated bytecode per chunk of a split function: well under the limit, estimates are rough. */
+    static final int CHUNK_BUDGET = 12000;
+
+    /** Bytecode estimate per chunk; 0 means split only functions too large for HotSpot. */
+    private final int forcedChunkBudget;
+
+    // Local variable slots of the method being generated: a function method or a chunk of one.
+    private int slotRun, slotMaps, slotDepth, slotR0, slotR10, slotMemory, slotRem, slotTmpRef;
+    /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
+    private int slotRegs = -1, slotNext = -1;
+    /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
+    private int pcBase;
+    private int slotPcBase;
+    /** Labels of the instructions in the method being generated; null for those in other chunks. */
+    private Label[] labels;
+    /** Instruction index of {@code labels[0]}. */
+    private int labelBase;
+    /** Chunk methods: where control leaving the chunk goes (registers spilled, next returned). */
+    private Label spill;
+    /** Chunk methods: the chunk of each instruction of the function. */
+    private int[] chunkOf;
+    /** Out-of-chunk branch targets: a label per target, emitted after the body. */
+    private Map<Integer, Label> exits;
+    /** Functions split into chunks (too large for one method HotSpot compiles). */
+    private final BitSet split = new BitSet();
 
     private final DecodedProgram program;
     private final ProgramShape shape;
@@ -82,6 +106,15 @@ final class ClassGenerator {
     private final BitSet called = new BitSet();
 
     ClassGenerator(DecodedProgram program, String className) {
+        this(program, className, 0);
+    }
+
+    /**
+     * @param forcedChunkBudget if positive, split every function into chunks of about this many
+     *     bytes of bytecode (for tests of splitting on small programs)
+     */
+    ClassGenerator(DecodedProgram program, String className, int forcedChunkBudget) {
+        this.forcedChunkBudget = forcedChunkBudget;
         this.program = program;
         this.shape = new ProgramShape(program);
         this.thisClass = ClassDesc.of(className);
@@ -127,8 +160,13 @@ final class ClassGenerator {
             clb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
                     cb -> cb.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
             for (int f : shape.functions) {
-                clb.withMethodBody("f" + f, MTD_FUNCTION, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE,
-                        cb -> function(cb, f));
+                if (tooLarge(f)) {
+                    split.set(f);
+                    splitFunction(clb, f);
+                } else {
+                    clb.withMethodBody("f" + f, MTD_FUNCTION, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE,
+                            cb -> function(cb, f));
+                }
             }
             runMethod(clb);
             callMethod(clb);
@@ -140,6 +178,11 @@ final class ClassGenerator {
 
     private ConstantDesc programConstant() {
         return DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, DEFAULT_NAME, CD_DECODED, 0);
+    }
+
+    private ConstantDesc chunkStartsConstant(int[] starts) {
+        classData.add(starts);
+        return DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, DEFAULT_NAME, CD_int.arrayType(), classData.size() - 1);
     }
 
     private ConstantDesc helperConstant(HelperFunction helper) {
@@ -273,25 +316,76 @@ final class ClassGenerator {
 
     // ------------------------------------------------------------------ functions
 
-    private static int reg(int r) {
-        return r == FRAME_POINTER ? R10 : 3 + 2 * r;
+    private int reg(int r) {
+        return r == FRAME_POINTER ? slotR10 : slotR0 + 2 * r;
     }
 
+    /** Slots of a function method: (run, maps, depth, r0..r9), then r10, memory, budget, scratch. */
+    private void functionSlots() {
+        slotRun = 0;
+        slotMaps = 1;
+        slotDepth = 2;
+        slotR0 = 3;
+        slotR10 = 23;
+        slotMemory = 25;
+        slotRem = 26;
+        slotTmpRef = 28;
+        slotPcBase = 29;
+        slotRegs = -1;
+        slotNext = -1;
+    }
+
+    /** Slots of a chunk method: (run, maps, depth, regs, memory, pc), then r0..r10, budget, scratch, next. */
+    private void chunkSlots() {
+        slotRun = 0;
+        slotMaps = 1;
+        slotDepth = 2;
+        slotRegs = 3;
+        slotMemory = 4;
+        slotR0 = 6;
+        slotR10 = 26;
+        slotRem = 28;
+        slotTmpRef = 30;
+        slotNext = 31;
+        slotPcBase = 32;
+    }
+
+    /** Sets the method's base instruction index (see {@link #pc}). */
+    private void pcBase(CodeBuilder cb, int pc) {
+        pcBase = pc;
+        cb.loadConstant(pc).istore(slotPcBase);
+    }
+
+    /** (run, maps, depth, regs, memory, pc) -> the next instruction, or -1 when the function returned (r0 in regs[0]). */
+    /** Chunks dispatched by one method (each case takes about 17 bytes of bytecode). */
+    static final int GROUP = 256;
+    /** (run, maps, depth, regs, memory, pc, chunk) -> the next instruction: a group's dispatcher. */
+    static final MethodTypeDesc MTD_GROUP = MethodTypeDesc.of(CD_int, CD_ENGINE_RUN, CD_LONG_ARRAY, CD_int, CD_LONG_ARRAY, CD_MEMORY, CD_int, CD_int);
+    static final MethodTypeDesc MTD_CHUNK = MethodTypeDesc.of(CD_int, CD_ENGINE_RUN, CD_LONG_ARRAY, CD_int, CD_LONG_ARRAY, CD_MEMORY, CD_int);
+
     private void function(CodeBuilder cb, int entry) {
+        functionSlots();
         BitSet reach = shape.reachableFrom(entry);
-        Label[] labels = new Label[shape.size];
+        labelBase = reach.nextSetBit(0);
+        labels = new Label[reach.length() - labelBase];
         for (int pc = reach.nextSetBit(0); pc >= 0; pc = reach.nextSetBit(pc + 1)) {
-            labels[pc] = cb.newLabel();
+            labels[pc - labelBase] = cb.newLabel();
         }
-        cb.aload(RUN).iload(DEPTH).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(R10);
-        cb.aload(RUN).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(MEMORY);
+        cb.aload(slotRun).iload(slotDepth).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(slotR10);
+        cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
+        pcBase(cb, entry);
         budgetIn(cb);
-        for (int pc = reach.nextSetBit(0); pc >= 0; pc = reach.nextSetBit(pc + 1)) {
-            cb.labelBinding(labels[pc]);
+        body(cb, reach, 0, shape.size, entry);
+    }
+
+    /** Emits the instructions of {@code instructions} in {@code [from, to)}. */
+    private void body(CodeBuilder cb, BitSet instructions, int from, int to, int entry) {
+        for (int pc = instructions.nextSetBit(from); pc >= 0 && pc < to; pc = instructions.nextSetBit(pc + 1)) {
+            cb.labelBinding(label(pc));
             if (budgeted && shape.leaders.get(pc)) {
                 chargeBlock(cb, pc, shape.blockLength(pc));
             }
-            boolean fallsThrough = instruction(cb, pc, labels, entry);
+            boolean fallsThrough = instruction(cb, pc, entry);
             int next = pc + (ProgramShape.isLddw(program.opcode(pc)) ? 2 : 1);
             if (fallsThrough && next >= shape.size) {
                 int last = shape.size - 1;
@@ -299,34 +393,261 @@ final class ClassGenerator {
                     last--;
                 }
                 fault(cb, "ranPastEnd", last);
+            } else if (fallsThrough && label(next) == null) {
+                cb.goto_(exitTo(cb, next)); // the next instruction is in another chunk
             }
         }
     }
 
+    /** Where to branch to reach instruction {@code pc}: its label, or (in a chunk) a way out to its chunk. */
+    private Label target(CodeBuilder cb, int pc) {
+        Label label = label(pc);
+        return label != null ? label : exitTo(cb, pc);
+    }
+
+    private Label label(int pc) {
+        int i = pc - labelBase;
+        return i >= 0 && i < labels.length ? labels[i] : null;
+    }
+
+    private Label exitTo(CodeBuilder cb, int pc) {
+        if (exits == null) {
+            throw new IllegalStateException("instruction " + pc + " is outside the function");
+        }
+        return exits.computeIfAbsent(pc, p -> cb.newLabel());
+    }
+
+    /** Rough upper bound of the bytecode one instruction becomes, for splitting functions. */
+    private int estimate(int pc) {
+        int op = program.opcode(pc);
+        int cls = op & 0x07;
+        int size;
+        if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
+            size = 110;
+        } else if (cls == LDX || cls == ST || cls == STX || cls == LD) {
+            size = 30;
+        } else {
+            size = 24;
+        }
+        if (shape.leaders.get(pc)) {
+            size += (budgeted ? 28 : 0) + 8 + 12; // budget check, switch entry, way in or out
+        }
+        return size;
+    }
+
+    /** Whether a function is too large for one method HotSpot compiles (by estimate). */
+    private boolean tooLarge(int entry) {
+        if (forcedChunkBudget > 0) {
+            return true;
+        }
+        long total = 0;
+        BitSet reach = shape.reachableFrom(entry);
+        for (int pc = reach.nextSetBit(0); pc >= 0; pc = reach.nextSetBit(pc + 1)) {
+            total += estimate(pc) * 2L / 3; // estimates are upper bounds; most instructions need less
+        }
+        return total > HUGE_METHOD_LIMIT;
+    }
+
+    /**
+     * A function too large for one method: its instructions are cut into chunks, each a method
+     * that keeps the registers in locals and hands them over in an array when control moves to
+     * another chunk. The function's method loops, calling the chunk that holds the next
+     * instruction, so every method stays small enough for HotSpot to compile.
+     */
+    private void splitFunction(ClassBuilder clb, int entry) {
+        BitSet reach = shape.reachableFrom(entry);
+        int[] chunks = new int[shape.size];
+        java.util.Arrays.fill(chunks, -1);
+        List<int[]> members = new ArrayList<>(); // [first, end) of each chunk
+        int used = 0;
+        for (int pc = reach.nextSetBit(0); pc >= 0; pc = reach.nextSetBit(pc + 1)) {
+            int cost = estimate(pc);
+            // Cut only before a block leader, so that a chunk is entered only where blocks start.
+            int budgetPerChunk = forcedChunkBudget > 0 ? forcedChunkBudget : CHUNK_BUDGET;
+            if ((members.isEmpty() || used + cost > budgetPerChunk) && shape.leaders.get(pc)) {
+                if (!members.isEmpty()) {
+                    members.getLast()[1] = pc;
+                }
+                members.add(new int[] {pc, shape.size});
+                used = 0;
+            }
+            chunks[pc] = members.size() - 1;
+            used += cost;
+        }
+        chunkOf = chunks;
+        int[] starts = members.stream().mapToInt(m -> m[0]).toArray();
+        String prefix = "c" + entry + "_";
+        for (int k = 0; k < members.size(); k++) {
+            int[] range = members.get(k);
+            clb.withMethodBody(prefix + k, MTD_CHUNK, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE,
+                    cb -> chunk(cb, reach, range[0], range[1], entry));
+        }
+        int chunkCount = members.size();
+        for (int group = 0; chunkCount > GROUP && group * GROUP < chunkCount; group++) {
+            int first = group * GROUP, last = Math.min(chunkCount, first + GROUP) - 1;
+            clb.withMethodBody("g" + entry + "_" + group, MTD_GROUP, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE, cb -> {
+                List<SwitchCase> switchCases = new ArrayList<>();
+                List<Label> caseLabels = new ArrayList<>();
+                for (int k = first; k <= last; k++) {
+                    Label l = cb.newLabel();
+                    caseLabels.add(l);
+                    switchCases.add(SwitchCase.of(k, l));
+                }
+                Label bad = cb.newLabel();
+                cb.iload(6).tableswitch(first, last, bad, switchCases);
+                for (int k = first; k <= last; k++) {
+                    cb.labelBinding(caseLabels.get(k - first));
+                    cb.aload(0).aload(1).iload(2).aload(3).aload(4).iload(5)
+                            .invokestatic(thisClass, prefix + k, MTD_CHUNK).ireturn();
+                }
+                cb.labelBinding(bad);
+                cb.new_(desc(IllegalStateException.class)).dup()
+                        .invokespecial(desc(IllegalStateException.class), INIT_NAME, MTD_void).athrow();
+            });
+        }
+        clb.withMethodBody("f" + entry, MTD_FUNCTION, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE, cb -> {
+            functionSlots();
+            int regs = 30, next = 31, memory = 32, chunk = 33;
+            cb.loadConstant(12).newarray(java.lang.classfile.TypeKind.LONG).astore(regs);
+            for (int r = 0; r <= 9; r++) {
+                cb.aload(regs).loadConstant(r).lload(slotR0 + 2 * r).lastore();
+            }
+            cb.aload(regs).loadConstant(10).aload(slotRun).iload(slotDepth)
+                    .invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lastore();
+            if (budgeted) {
+                cb.aload(regs).loadConstant(11).aload(slotRun)
+                        .invokeinterface(CD_ENGINE_RUN, "remaining", MethodTypeDesc.of(CD_long)).lastore();
+            }
+            cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(memory);
+            cb.loadConstant(entry).istore(next);
+            Label loop = cb.newLabel(), done = cb.newLabel(), dispatch = cb.newLabel();
+            cb.labelBinding(loop);
+            cb.iload(next).iflt(done);
+            cb.loadConstant(chunkStartsConstant(starts)).iload(next)
+                    .invokestatic(CD_SUPPORT, "chunkOf", MethodTypeDesc.of(CD_int, CD_int.arrayType(), CD_int)).istore(chunk);
+            // One tableswitch over every chunk would itself grow past the limit for huge functions:
+            // up to GROUP chunks are dispatched here, more through one method per group of GROUP.
+            boolean grouped = chunkCount > GROUP;
+            int cases = grouped ? (chunkCount + GROUP - 1) / GROUP : chunkCount;
+            List<SwitchCase> switchCases = new ArrayList<>();
+            List<Label> caseLabels = new ArrayList<>();
+            for (int k = 0; k < cases; k++) {
+                Label l = cb.newLabel();
+                caseLabels.add(l);
+                switchCases.add(SwitchCase.of(k, l));
+            }
+            cb.iload(chunk);
+            if (grouped) {
+                cb.loadConstant(GROUP).idiv();
+            }
+            cb.tableswitch(0, cases - 1, dispatch, switchCases);
+            for (int k = 0; k < cases; k++) {
+                cb.labelBinding(caseLabels.get(k));
+                cb.aload(slotRun).aload(slotMaps).iload(slotDepth).aload(regs).aload(memory).iload(next);
+                if (grouped) {
+                    cb.iload(chunk).invokestatic(thisClass, "g" + entry + "_" + k, MTD_GROUP);
+                } else {
+                    cb.invokestatic(thisClass, prefix + k, MTD_CHUNK);
+                }
+                cb.istore(next).goto_(loop);
+            }
+            cb.labelBinding(dispatch);
+            cb.new_(desc(IllegalStateException.class)).dup().invokespecial(desc(IllegalStateException.class), INIT_NAME, MTD_void).athrow();
+            cb.labelBinding(done);
+            cb.aload(regs).iconst_0().laload().lreturn();
+        });
+    }
+
+    private void chunk(CodeBuilder cb, BitSet reach, int from, int to, int entry) {
+        chunkSlots();
+        labels = new Label[to - from];
+        labelBase = from;
+        exits = new java.util.TreeMap<>();
+        spill = cb.newLabel();
+        for (int pc = reach.nextSetBit(from); pc >= 0 && pc < to; pc = reach.nextSetBit(pc + 1)) {
+            labels[pc - from] = cb.newLabel();
+        }
+        for (int r = 0; r <= 10; r++) {
+            cb.aload(slotRegs).loadConstant(r).laload().lstore(reg(r));
+        }
+        if (budgeted) {
+            cb.aload(slotRegs).loadConstant(11).laload().lstore(slotRem);
+        }
+        pcBase(cb, from);
+        // Enter where the dispatcher says: any block leader of this chunk.
+        List<SwitchCase> cases = new ArrayList<>();
+        for (int pc = reach.nextSetBit(from); pc >= 0 && pc < to; pc = reach.nextSetBit(pc + 1)) {
+            if (shape.leaders.get(pc) || pc == from) {
+                cases.add(SwitchCase.of(pc, label(pc)));
+            }
+        }
+        Label bad = cb.newLabel();
+        cb.iload(5).lookupswitch(bad, cases);
+        body(cb, reach, from, to, entry);
+        for (var e : exits.entrySet()) {
+            cb.labelBinding(e.getValue());
+            pc(cb, e.getKey()).istore(slotNext).goto_(spill);
+        }
+        cb.labelBinding(spill);
+        for (int r = 0; r <= 10; r++) {
+            cb.aload(slotRegs).loadConstant(r).lload(reg(r)).lastore();
+        }
+        if (budgeted) {
+            cb.aload(slotRegs).loadConstant(11).lload(slotRem).lastore();
+        }
+        cb.iload(slotNext).ireturn();
+        cb.labelBinding(bad);
+        cb.new_(desc(IllegalStateException.class)).dup().invokespecial(desc(IllegalStateException.class), INIT_NAME, MTD_void).athrow();
+        exits = null;
+        spill = null;
+    }
+
+    /** Returns {@code r0} from the function: from its method, or from a chunk through the register array. */
+    private void returnR0(CodeBuilder cb) {
+        if (slotRegs < 0) {
+            cb.lload(reg(0)).lreturn();
+        } else {
+            cb.aload(slotRegs).iconst_0().lload(reg(0)).lastore();
+            cb.iconst_m1().ireturn();
+        }
+    }
+
+    /**
+     * Pushes an instruction index. Indices above 32767 would each take a constant-pool entry (a
+     * class has at most 65535), so they are built from the method's base index in a local.
+     */
+    private CodeBuilder pc(CodeBuilder cb, int pc) {
+        int delta = pc - pcBase;
+        if (pc <= Short.MAX_VALUE || delta < Short.MIN_VALUE || delta > Short.MAX_VALUE) {
+            return cb.loadConstant(pc);
+        }
+        return cb.iload(slotPcBase).loadConstant(delta).iadd();
+    }
+
     private void fault(CodeBuilder cb, String name, int pc) {
-        cb.loadConstant(pc).invokestatic(CD_SUPPORT, name, MethodTypeDesc.of(CD_FAULT, CD_int)).athrow();
+        pc(cb, pc).invokestatic(CD_SUPPORT, name, MethodTypeDesc.of(CD_FAULT, CD_int)).athrow();
     }
 
     private void budgetIn(CodeBuilder cb) {
         if (budgeted) {
-            cb.aload(RUN).invokeinterface(CD_ENGINE_RUN, "remaining", MethodTypeDesc.of(CD_long)).lstore(REM);
+            cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "remaining", MethodTypeDesc.of(CD_long)).lstore(slotRem);
         }
     }
 
     private void budgetOut(CodeBuilder cb) {
         if (budgeted) {
-            cb.aload(RUN).lload(REM).invokeinterface(CD_ENGINE_RUN, "remaining", MethodTypeDesc.of(CD_void, CD_long));
+            cb.aload(slotRun).lload(slotRem).invokeinterface(CD_ENGINE_RUN, "remaining", MethodTypeDesc.of(CD_void, CD_long));
         }
     }
 
     /** Charges a block of {@code length} instructions; if fewer remain, faults where the interpreter would. */
     private void chargeBlock(CodeBuilder cb, int pc, int length) {
         Label ok = cb.newLabel();
-        cb.lload(REM).loadConstant((long) length).lcmp().ifge(ok);
-        cb.loadConstant(pc).lload(REM).l2i().iadd().loadConstant(budget)
+        cb.lload(slotRem).loadConstant((long) length).lcmp().ifge(ok);
+        pc(cb, pc).lload(slotRem).l2i().iadd().loadConstant(budget)
                 .invokestatic(CD_SUPPORT, "budgetExhausted", MethodTypeDesc.of(CD_FAULT, CD_int, CD_long)).athrow();
         cb.labelBinding(ok);
-        cb.lload(REM).loadConstant((long) length).lsub().lstore(REM);
+        cb.lload(slotRem).loadConstant((long) length).lsub().lstore(slotRem);
     }
 
     /** Pushes the second operand of an ALU or jump instruction as a long: imm or src. */
@@ -351,27 +672,28 @@ final class ClassGenerator {
     }
 
     /** Emits one instruction; returns whether control can fall through to the next. */
-    private boolean instruction(CodeBuilder cb, int pc, Label[] labels, int entry) {
+    private boolean instruction(CodeBuilder cb, int pc, int entry) {
         int op = program.opcode(pc);
         int d = program.dst(pc);
         switch (op) {
             case DecodedProgram.LDDW_MAP -> {
-                cb.aload(MAPS).loadConstant(2 * (int) program.imm(pc)).laload().lstore(reg(d));
+                cb.aload(slotMaps).loadConstant(2 * (int) program.imm(pc)).laload().lstore(reg(d));
                 return true;
             }
             case DecodedProgram.LDDW_MAP_VALUE -> {
                 long imm = program.imm(pc);
-                cb.aload(MAPS).loadConstant(2 * (int) imm + 1).laload().loadConstant(imm >>> 32).ladd().lstore(reg(d));
+                cb.aload(slotMaps).loadConstant(2 * (int) imm + 1).laload().loadConstant(imm >>> 32).ladd().lstore(reg(d));
                 return true;
             }
             case DecodedProgram.TAIL_CALL -> {
                 budgetOut(cb);
                 Label notFound = cb.newLabel();
-                cb.aload(RUN).loadConstant(pc).iload(DEPTH).lload(reg(2)).lload(reg(3)).lload(reg(1))
+                pc(cb.aload(slotRun), pc).iload(slotDepth).lload(reg(2)).lload(reg(3)).lload(reg(1))
                         .invokeinterface(CD_ENGINE_RUN, "tailCall",
                                 MethodTypeDesc.of(CD_boolean, CD_int, CD_int, CD_long, CD_long, CD_long))
                         .ifeq(notFound);
-                cb.lconst_0().lreturn();
+                cb.lconst_0().lstore(reg(0));
+                returnR0(cb);
                 cb.labelBinding(notFound);
                 cb.loadConstant(-2L).lstore(reg(0));
                 return true;
@@ -388,7 +710,7 @@ final class ClassGenerator {
                 alu32(cb, pc);
                 yield true;
             }
-            case JMP, JMP32 -> jump(cb, pc, labels, entry);
+            case JMP, JMP32 -> jump(cb, pc, entry);
             case LDX -> {
                 load(cb, pc);
                 yield true;
@@ -409,7 +731,7 @@ final class ClassGenerator {
     }
 
     private void unsupported(CodeBuilder cb, int pc) {
-        cb.loadConstant(pc).loadConstant(program.opcode(pc))
+        pc(cb, pc).loadConstant(program.opcode(pc))
                 .invokestatic(CD_SUPPORT, "cannotExecute", MethodTypeDesc.of(CD_FAULT, CD_int, CD_int)).athrow();
     }
 
@@ -499,7 +821,7 @@ final class ClassGenerator {
         cb.lstore(d);
     }
 
-    private boolean jump(CodeBuilder cb, int pc, Label[] labels, int entry) {
+    private boolean jump(CodeBuilder cb, int pc, int entry) {
         int op = program.opcode(pc);
         int code = op & 0xf0;
         int d = reg(program.dst(pc));
@@ -519,7 +841,7 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return false;
         }
-        Label target = labels[shape.jumpTarget(pc)];
+        Label target = target(cb, shape.jumpTarget(pc));
         if (code == JA) {
             cb.goto_(target);
             return false;
@@ -585,14 +907,14 @@ final class ClassGenerator {
     }
 
     private void scratch(CodeBuilder cb) {
-        cb.aload(RUN).invokeinterface(CD_ENGINE_RUN, "registerScratch", MethodTypeDesc.of(CD_LONG_ARRAY)).astore(TMP_REF);
+        cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "registerScratch", MethodTypeDesc.of(CD_LONG_ARRAY)).astore(slotTmpRef);
     }
 
     /** After a call into program code: the callee's r1-r5, which the caller sees. */
     private void reloadArguments(CodeBuilder cb) {
         scratch(cb);
         for (int i = 1; i <= 5; i++) {
-            cb.aload(TMP_REF).loadConstant(i).laload().lstore(reg(i));
+            cb.aload(slotTmpRef).loadConstant(i).laload().lstore(reg(i));
         }
     }
 
@@ -600,22 +922,22 @@ final class ClassGenerator {
         if (called.get(entry)) {
             scratch(cb);
             for (int i = 1; i <= 5; i++) {
-                cb.aload(TMP_REF).loadConstant(i).lload(reg(i)).lastore();
+                cb.aload(slotTmpRef).loadConstant(i).lload(reg(i)).lastore();
             }
         }
         budgetOut(cb);
-        cb.lload(reg(0)).lreturn();
+        returnR0(cb);
     }
 
     private void call(CodeBuilder cb, int pc) {
         if (program.src(pc) == CALL_LOCAL) {
             int target = pc + (int) program.imm(pc) + 1;
             Label ok = cb.newLabel();
-            cb.iload(DEPTH).iconst_1().iadd().loadConstant(DecodedProgram.MAX_FRAMES).if_icmplt(ok);
+            cb.iload(slotDepth).iconst_1().iadd().loadConstant(DecodedProgram.MAX_FRAMES).if_icmplt(ok);
             fault(cb, "callTooDeep", pc);
             cb.labelBinding(ok);
             budgetOut(cb);
-            cb.aload(RUN).aload(MAPS).iload(DEPTH).iconst_1().iadd();
+            cb.aload(slotRun).aload(slotMaps).iload(slotDepth).iconst_1().iadd();
             for (int i = 0; i <= 9; i++) {
                 cb.lload(reg(i));
             }
@@ -630,13 +952,13 @@ final class ClassGenerator {
             return;
         }
         budgetOut(cb);
-        cb.aload(RUN).loadConstant(pc).iload(DEPTH)
+        pc(cb.aload(slotRun), pc).iload(slotDepth)
                 .invokeinterface(CD_ENGINE_RUN, "enterHelper", MethodTypeDesc.of(CD_void, CD_int, CD_int));
         cb.loadConstant(helperConstant(helper));
         for (int i = 1; i <= 5; i++) {
             cb.lload(reg(i));
         }
-        cb.aload(RUN).invokeinterface(CD_HELPER, "call",
+        cb.aload(slotRun).invokeinterface(CD_HELPER, "call",
                 MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_HELPER_CONTEXT));
         cb.lstore(reg(0));
         budgetIn(cb);
@@ -644,7 +966,7 @@ final class ClassGenerator {
 
     private void callx(CodeBuilder cb, int pc) {
         budgetOut(cb);
-        cb.aload(RUN).aload(MAPS).iload(DEPTH).loadConstant(pc).loadConstant(program.dst(pc)).lload(reg(program.dst(pc)));
+        pc(cb.aload(slotRun).aload(slotMaps).iload(slotDepth), pc).loadConstant(program.dst(pc)).lload(reg(program.dst(pc)));
         for (int i = 0; i <= 9; i++) {
             cb.lload(reg(i));
         }
@@ -680,9 +1002,9 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(MEMORY);
+        cb.aload(slotMemory);
         address(cb, program.src(pc), program.offset(pc));
-        cb.loadConstant(size).loadConstant(pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+        pc(cb.loadConstant(size), pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
         if (mode == MEMSX) {
             cb.l2i();
             if (size == 1) {
@@ -707,7 +1029,7 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(MEMORY);
+        cb.aload(slotMemory);
         address(cb, program.dst(pc), program.offset(pc));
         cb.loadConstant(size);
         if ((op & 0x07) == STX) {
@@ -715,16 +1037,16 @@ final class ClassGenerator {
         } else {
             cb.loadConstant(program.imm(pc));
         }
-        cb.loadConstant(pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+        pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
     }
 
     private void atomic(CodeBuilder cb, int pc, int size) {
         int operation = (int) program.imm(pc);
         int s = reg(program.src(pc));
         if (operation == ATOMIC_CMPXCHG) {
-            cb.aload(MEMORY);
+            cb.aload(slotMemory);
             address(cb, program.dst(pc), program.offset(pc));
-            cb.loadConstant(size).lload(reg(0)).lload(s).loadConstant(pc)
+            pc(cb.loadConstant(size).lload(reg(0)).lload(s), pc)
                     .invokevirtual(CD_MEMORY, "atomicCompareExchange",
                             MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_long, CD_long, CD_int))
                     .lstore(reg(0));
@@ -739,13 +1061,13 @@ final class ClassGenerator {
             default -> null;
         };
         if (name == null) {
-            cb.loadConstant(pc).loadConstant(operation)
+            pc(cb, pc).loadConstant(operation)
                     .invokestatic(CD_SUPPORT, "unknownAtomic", MethodTypeDesc.of(CD_FAULT, CD_int, CD_int)).athrow();
             return;
         }
-        cb.aload(MEMORY).getstatic(CD_ATOMIC_OP, name, CD_ATOMIC_OP);
+        cb.aload(slotMemory).getstatic(CD_ATOMIC_OP, name, CD_ATOMIC_OP);
         address(cb, program.dst(pc), program.offset(pc));
-        cb.loadConstant(size).lload(s).loadConstant(pc).invokevirtual(CD_MEMORY, "atomic",
+        pc(cb.loadConstant(size).lload(s), pc).invokevirtual(CD_MEMORY, "atomic",
                 MethodTypeDesc.of(CD_long, CD_ATOMIC_OP, CD_long, CD_int, CD_long, CD_int));
         if ((operation & ATOMIC_FETCH) != 0) {
             cb.lstore(s);
@@ -767,13 +1089,13 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(RUN).aload(MEMORY);
+        cb.aload(slotRun).aload(slotMemory);
         if (mode == IND) {
             cb.lload(reg(program.src(pc))).loadConstant(program.imm(pc)).ladd().l2i().i2l();
         } else {
             cb.loadConstant(program.imm(pc));
         }
-        cb.loadConstant(size).loadConstant(pc).invokestatic(CD_SUPPORT, "legacyLoad",
+        pc(cb.loadConstant(size), pc).invokestatic(CD_SUPPORT, "legacyLoad",
                 MethodTypeDesc.of(CD_long, CD_ENGINE_RUN, CD_MEMORY, CD_long, CD_int, CD_int));
         cb.lstore(reg(0));
     }

@@ -97,4 +97,10 @@ public final class CompiledSupport {
         scratch[4] = r4;
         scratch[5] = r5;
     }
+
+    /** The chunk of a split function holding instruction {@code pc}, given each chunk's first instruction. */
+    public static int chunkOf(int[] starts, int pc) {
+        int i = java.util.Arrays.binarySearch(starts, pc);
+        return i >= 0 ? i : -i - 2;
+    }
 }
