@@ -139,7 +139,7 @@ public final class Analyzer {
 
     /** Verifies the program; throws {@link Rejection} at the first unsafe instruction. */
     public void run() {
-        new ControlFlow(code, request.strict(), subprogs, pruneAt).check();
+        new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
         markCallbackCalls();
         explore(0, initialState(0, null));
         for (Map.Entry<Integer, List<ArgKind>> g : request.globalFunctions().entrySet()) {
@@ -1032,10 +1032,6 @@ public final class Analyzer {
         if (!priv) {
             throw new Rejection(pc, "R" + d + " pointer comparison prohibited");
         }
-        // A pointer that cannot be null compared with 0: the outcome is known.
-        if (dst.isPointer() && !dst.maybeNull && src.isConst() && src.var.constValue() == 0 && (jop == JEQ || jop == JNE)) {
-            return jop == JEQ ? pc + 1 : target;
-        }
         push(target, st.copy());
         return pc + 1;
     }
@@ -1049,11 +1045,19 @@ public final class Analyzer {
         Reg dst = st.reg(insn.dst());
         Reg src = isX ? st.reg(insn.src()) : Reg.constant(is32 ? insn.imm() & 0xffffffffL : insn.imm());
         int taken = ScalarBranch.taken(dst.var, src.var, jop, is32);
-        if (taken == 1) {
-            return target;
-        }
-        if (taken == 0) {
-            return pc + 1;
+        if (taken != ScalarBranch.UNKNOWN) {
+            if (!priv) {
+                // Unprivileged: the branch not taken may still run speculatively (Spectre v1), so
+                // it is explored too, with the compared registers unknown, as Linux does.
+                State spec = st.copy();
+                spec.speculative = true;
+                spec.cur().regs[insn.dst()] = Reg.unknownScalar();
+                if (isX) {
+                    spec.cur().regs[insn.src()] = Reg.unknownScalar();
+                }
+                push(taken == 1 ? pc + 1 : target, spec);
+            }
+            return taken == 1 ? target : pc + 1;
         }
         State other = st.copy();
         boolean otherOk = refineIn(other, insn, jop, true, is32);
@@ -1190,7 +1194,7 @@ public final class Analyzer {
     private int exit(State st, int pc) {
         Frame f = st.cur();
         Reg r0 = f.regs[0];
-        if (!r0.isInit()) {
+        if (!r0.isInit() && (st.frames.size() == 1 || f.callbackFrame)) {
             throw new Rejection(pc, "R0 !read_ok");
         }
         if (st.frames.size() > 1) {

@@ -21,7 +21,10 @@ final class ControlFlow {
     private final Set<Integer> subprogs;
     private final boolean[] pruneAt;
 
-    ControlFlow(Instructions code, boolean strict, Set<Integer> subprogs, boolean[] pruneAt) {
+    private final Set<Integer> roots;
+
+    ControlFlow(Instructions code, boolean strict, Set<Integer> subprogs, boolean[] pruneAt, Set<Integer> roots) {
+        this.roots = roots;
         this.code = code;
         this.n = code.size();
         this.strict = strict;
@@ -38,6 +41,11 @@ final class ControlFlow {
             }
         }
         subprogs.add(0);
+        for (int r : roots) {
+            if (r > 0 && r < n) {
+                subprogs.add(r);
+            }
+        }
         for (int pc = 0; pc < n; pc++) {
             if (second[pc]) {
                 continue;
@@ -102,10 +110,14 @@ final class ControlFlow {
     private void reachability(boolean[] second) {
         boolean[] seen = new boolean[n];
         ArrayDeque<Integer> work = new ArrayDeque<>();
-        for (int s : subprogs) {
-            work.push(s);
+        work.push(0);
+        for (int r : roots) {
+            if (r >= 0 && r < n) {
+                subprogs.add(r);
+                work.push(r);
+            }
         }
-        // Only subprograms reached from the main program (or by a function pointer) count; all of them are.
+        // Subprograms count as reachable only when a reachable call or function pointer names them.
         while (!work.isEmpty()) {
             int pc = work.pop();
             if (pc < 0 || pc >= n || seen[pc]) {
@@ -116,6 +128,9 @@ final class ControlFlow {
             int op = insn.opcode();
             int cls = op & 7;
             if (op == LDDW) {
+                if (insn.src() == PSEUDO_FUNC) {
+                    work.push(pc + 1 + insn.imm());
+                }
                 work.push(pc + 2);
                 continue;
             }
@@ -129,6 +144,9 @@ final class ControlFlow {
             }
             if (jop == CALL) {
                 pruneAt[pc + 1 < n ? pc + 1 : pc] = true;
+                if (insn.src() == CALL_LOCAL) {
+                    work.push(pc + 1 + insn.imm());
+                }
                 work.push(pc + 1);
                 continue;
             }

@@ -12,6 +12,8 @@ public final class State {
     Explored parent;
     /** Instructions processed on the path to here since the last checkpoint (for loop heuristics). */
     int pathLength;
+    /** Whether this path only runs speculatively (a mispredicted branch), explored for unprivileged programs. */
+    boolean speculative;
 
     State copy() {
         State s = new State();
@@ -23,6 +25,7 @@ public final class State {
         }
         s.parent = parent;
         s.pathLength = pathLength;
+        s.speculative = speculative;
         return s;
     }
 
@@ -35,7 +38,7 @@ public final class State {
     }
 
     boolean sameAs(State o) {
-        if (frames.size() != o.frames.size() || refs.size() != o.refs.size()) {
+        if (frames.size() != o.frames.size() || refs.size() != o.refs.size() || speculative != o.speculative) {
             return false;
         }
         for (int i = 0; i < frames.size(); i++) {

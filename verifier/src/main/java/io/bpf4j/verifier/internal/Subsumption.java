@@ -26,7 +26,8 @@ final class Subsumption {
     }
 
     private boolean states(State old, State cur) {
-        if (old.frames.size() != cur.frames.size() || old.refs.size() != cur.refs.size()) {
+        if (old.frames.size() != cur.frames.size() || old.refs.size() != cur.refs.size()
+                || (old.speculative && !cur.speculative)) {
             return false;
         }
         for (int i = 0; i < old.refs.size(); i++) {
