@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             ProgsCommand.class,
             MapsCommand.class,
+            VerifyCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -38,7 +38,12 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
         /** A number (BTF int, enum, or a pointer the function receives as an opaque number). */
         SCALAR,
         /** The program's context pointer. */
-        CONTEXT
+        CONTEXT,
+        /**
+         * Another pointer: callers may pass any initialized value; the function is verified
+         * seeing an unknown number (so it cannot dereference it: conservative).
+         */
+        POINTER
     }
 
     public VerificationRequest {

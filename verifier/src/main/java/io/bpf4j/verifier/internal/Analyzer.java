@@ -96,7 +96,7 @@ public final class Analyzer {
         this.code = request.code();
         this.n = code.size();
         this.type = request.type();
-        this.maps = request.maps();
+        this.maps = new ArrayList<>(request.maps());
         this.priv = request.privileged();
         this.pruneAt = new boolean[n];
         this.callbackCall = new boolean[n];
@@ -180,7 +180,7 @@ public final class Analyzer {
                 ArgKind k = i < globalArgs.size() ? globalArgs.get(i) : null;
                 if (k == ArgKind.CONTEXT) {
                     f.regs[i + 1] = Reg.pointer(RegType.PTR_TO_CTX, 0);
-                } else if (k == ArgKind.SCALAR) {
+                } else if (k == ArgKind.SCALAR || k == ArgKind.POINTER) {
                     f.regs[i + 1] = Reg.unknownScalar();
                 }
             }
@@ -711,9 +711,19 @@ public final class Analyzer {
         }
     }
 
+    private int innerMapIndex(MapDefinition inner) {
+        int i = maps.indexOf(inner);
+        if (i < 0) {
+            maps.add(inner);
+            i = maps.size() - 1;
+        }
+        return i;
+    }
+
     private int mapIndex(int pc, int imm) {
-        if (imm < 0 || imm >= maps.size()) {
-            throw new Rejection(pc, "fd " + imm + " is not pointing to valid bpf_map (the program has " + maps.size() + " maps)");
+        if (imm < 0 || imm >= request.maps().size()) {
+            throw new Rejection(pc, "fd " + imm + " is not pointing to valid bpf_map (the program has "
+                    + request.maps().size() + " maps)");
         }
         return imm;
     }
@@ -1410,6 +1420,18 @@ public final class Analyzer {
                 case PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL -> {
                     if (map < 0) {
                         throw new Rejection(pc, "kernel subsystem misconfigured verifier: " + name + " returns a map value but takes no map");
+                    }
+                    MapDefinition def = maps.get(map);
+                    if (def.type().isMapInMap() && def.innerMap() != null) {
+                        // A lookup in a map of maps yields an inner map (or null).
+                        r0 = Reg.pointer(RegType.CONST_PTR_TO_MAP, 0);
+                        r0.map = innerMapIndex(def.innerMap());
+                        if (rt.mayBeNull()) {
+                            r0.maybeNull = true;
+                            r0.id = newId();
+                        }
+                        f.regs[0] = r0;
+                        return;
                     }
                     r0 = Reg.pointer(RegType.PTR_TO_MAP_VALUE, 0);
                     r0.map = map;
