@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             MapsCommand.class,
             FilterCommand.class,
             SeccompCommand.class,
+            VerifyCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },

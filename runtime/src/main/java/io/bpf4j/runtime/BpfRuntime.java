@@ -140,6 +140,11 @@ public final class BpfRuntime {
             return this;
         }
 
+        /** Adds or replaces a helper with its prototype (what the verifier checks calls against). */
+        public Builder helper(int id, String name, HelperPrototype prototype, HelperFunction function) {
+            return helper(new Helper(id, name, function, prototype));
+        }
+
         public Builder helper(Helper helper) {
             helpers.register(helper);
             return this;
