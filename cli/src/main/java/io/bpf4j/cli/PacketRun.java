@@ -110,7 +110,10 @@ final class PacketRun {
         PacketHook.PacketVerdict verdict = null;
         for (int i = 0; i < repeat; i++) {
             try {
-                verdict = hook.run(program, packet.data().clone());
+                byte[] frame = packet.data().clone();
+                long start = System.nanoTime();
+                verdict = hook.run(program, frame);
+                report.timed(System.nanoTime() - start);
             } catch (ProgramFault e) {
                 CliException fault = Errors.fault(programFile, e, program.program().code());
                 throw new CliException(fault.exitCode(), "packet " + number + ": " + fault.getMessage(), e);

@@ -36,6 +36,18 @@ final class PacketRunReport {
         this.hook = hook;
     }
 
+    private long runNanos;
+
+    /** Adds the time of one run (the hook's setup of the context included, as the kernel's test run counts it). */
+    void timed(long nanos) {
+        runNanos += nanos;
+    }
+
+    /** Average nanoseconds per run, or -1 before any run. */
+    long durationNanos() {
+        return runs == 0 ? -1 : runNanos / runs;
+    }
+
     void packet() {
         packets++;
     }
@@ -70,6 +82,9 @@ final class PacketRunReport {
         }
         if (runs > 0) {
             out.println("last r0 = " + retval + " (" + hook.label(retval) + "); passed on: " + passed + " of " + runs);
+            if (repeat > 1) {
+                out.println("duration_ns = " + durationNanos() + " (average of " + runs + " runs)");
+            }
         }
         if (skipped > 0) {
             out.println("skipped " + skipped + " packet" + (skipped == 1 ? "" : "s") + " the hook cannot take, first: "
@@ -138,6 +153,7 @@ final class PacketRunReport {
         root.put("runs", runs);
         root.put("passed", passed);
         root.put("skipped", skipped);
+        root.put("duration_ns", durationNanos());
         if (runs > 0) {
             root.put("retval", retval);
         } else {

@@ -3,6 +3,7 @@ package io.bpf4j.cli;
 import io.bpf4j.runtime.ProgramLoadException;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
+import io.bpf4j.runtime.ExecutionMode;
 import io.bpf4j.runtime.Program;
 import io.bpf4j.runtime.ProgramFault;
 import io.bpf4j.runtime.ProgramType;
@@ -96,8 +97,15 @@ final class RunCommand implements Callable<Integer> {
     String typeName;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
-            description = "Run N times on each packet (or on the memory). Default: ${DEFAULT-VALUE}.")
+            description = "Run N times on each packet (or on the memory), and print duration_ns, the average time of"
+                    + " a run (on memory: after as many untimed warm-up runs, at most 10,000), as the kernel's"
+                    + " BPF_PROG_TEST_RUN reports it. Default: ${DEFAULT-VALUE}.")
     int repeat;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "How to run: interpreter, compiled (JVM bytecode from the start) or auto (interpret, compile"
+                    + " once hot). Default: ${DEFAULT-VALUE}.")
+    ExecutionMode mode;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
@@ -138,23 +146,38 @@ final class RunCommand implements Callable<Integer> {
 
         Executable executable;
         try {
-            BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).build();
+            BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).executionMode(mode).build();
             executable = runtime.load(Program.of(programName(file), loaded.code()));
         } catch (ProgramLoadException e) {
             throw Errors.about(file, e, loaded.code());
         }
 
         long r0 = 0;
+        long durationNanos = -1;
         PrintStream traceOut = null;
         try {
-            for (int i = 0; i < repeat; i++) {
-                if (trace) {
-                    traceOut = new PrintStream(new BufferedOutputStream(main.terminal().err(), 1 << 16), false,
-                            StandardCharsets.UTF_8);
+            if (trace) {
+                traceOut = new PrintStream(new BufferedOutputStream(main.terminal().err(), 1 << 16), false,
+                        StandardCharsets.UTF_8);
+                for (int i = 0; i < repeat; i++) {
                     r0 = executable.run(memory.clone(), new TraceWriter(loaded.code(), traceOut));
-                } else {
-                    r0 = executable.run(memory.clone());
                 }
+            } else if (repeat == 1) {
+                r0 = executable.run(memory.clone());
+            } else {
+                // Untimed warm-up first, so that the timed runs see the JIT's (and the compiler's) steady state.
+                for (int i = 0, warmup = Math.min(repeat, 10_000); i < warmup; i++) {
+                    executable.run(memory.clone());
+                }
+                byte[][] inputs = new byte[repeat][];
+                for (int i = 0; i < repeat; i++) {
+                    inputs[i] = memory.clone(); // copies made before the clock starts
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < repeat; i++) {
+                    r0 = executable.run(inputs[i]);
+                }
+                durationNanos = (System.nanoTime() - start) / repeat;
             }
         } catch (ProgramFault e) {
             throw Errors.fault(file, e, loaded.code());
@@ -166,9 +189,14 @@ final class RunCommand implements Callable<Integer> {
 
         PrintStream out = main.terminal().out();
         if (json) {
-            out.println("{\"retval\": " + Long.toUnsignedString(r0) + "}");
+            out.println("{\"retval\": " + Long.toUnsignedString(r0)
+                    + (durationNanos >= 0 ? ", \"duration_ns\": " + durationNanos : "") + "}");
         } else {
             out.println(formatResult(r0));
+            if (durationNanos >= 0) {
+                out.println("duration_ns = " + durationNanos + " (average of " + repeat + " runs, "
+                        + mode.name().toLowerCase() + (executable.isCompiled() ? ", compiled" : ", interpreted") + ")");
+            }
         }
         out.flush();
         if (loaded.expectedResult().isPresent() && loaded.expectedResult().getAsLong() != r0 && memFile == null
@@ -192,7 +220,7 @@ final class RunCommand implements Callable<Integer> {
                     + " they do not combine with --packet or --pcap");
         }
         ProgramType forcedType = typeName == null ? null : ProgramTypes.parse(typeName);
-        BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).build();
+        BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).executionMode(mode).build();
         PacketRun.Input input = packetFile != null
                 ? new PacketRun.RawFrame(packetFile, ProgramReader.readBytes(packetFile, main.terminal().in()))
                 : new PacketRun.Capture(pcapFile);

@@ -256,4 +256,22 @@ class RunCommandTest {
 
         assertThat(r.out()).isEqualTo("r0 = 0x7 (7)" + NL);
     }
+
+    @Test
+    void repeatReportsTheAverageDurationInEveryMode() throws IOException {
+        Path p = source("loop.s", "r0 = 0\nr1 = 100\nloop:\nr0 += r1\nr1 -= 1\nif r1 != 0 goto loop\nexit\n");
+        for (String mode : new String[] {"interpreter", "compiled", "auto"}) {
+            Cli.Result r = run("run", p.toString(), "--repeat", "50", "--mode", mode);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).startsWith("r0 = 0x13ba (5050)" + NL)
+                    .containsPattern("duration_ns = \\d+ \\(average of 50 runs, " + mode + ", "
+                            + (mode.equals("compiled") ? "compiled" : "(interpreted|compiled)") + "\\)");
+        }
+        Cli.Result json = run("run", p.toString(), "--repeat", "5", "--json");
+        assertThat(json.out()).containsPattern("\\{\"retval\": 5050, \"duration_ns\": \\d+\\}");
+        Cli.Result once = run("run", p.toString());
+        assertThat(once.out()).doesNotContain("duration_ns");
+        Cli.Result badMode = run("run", p.toString(), "--mode", "turbo");
+        assertThat(badMode.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
 }

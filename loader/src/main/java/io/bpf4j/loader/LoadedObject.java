@@ -58,7 +58,8 @@ public final class LoadedObject {
      *
      * @throws ObjectFormatException if a map or program refers to something the object lacks
      * @throws io.bpf4j.runtime.maps.MapException if a map definition is refused (sizes, limits)
-     * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper, ...)
+     * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper,
+     *     a GPL-only helper called by a program whose license is not GPL-compatible, ...)
      */
     public static LoadedObject load(BpfObject object, BpfRuntime runtime) {
         return load(object, runtime, ProgramSpec::kind);
@@ -83,6 +84,7 @@ public final class LoadedObject {
         }
         Map<String, Executable> programs = new LinkedHashMap<>();
         for (ProgramSpec spec : object.programs()) {
+            LicenseCheck.check(object, spec, runtime.helpers());
             Program program = Program.of(typeOf.apply(spec), spec.name(), spec.instructions(), ordered);
             programs.put(spec.name(), runtime.load(program));
         }
