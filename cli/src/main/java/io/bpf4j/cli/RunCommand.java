@@ -194,8 +194,8 @@ final class RunCommand implements Callable<Integer> {
         } else {
             out.println(formatResult(r0));
             if (durationNanos >= 0) {
-                out.println("duration_ns = " + durationNanos + " (average of " + repeat + " runs, "
-                        + mode.name().toLowerCase() + (executable.isCompiled() ? ", compiled" : ", interpreted") + ")");
+                out.println("duration_ns = " + durationNanos + " (average of " + repeat + " runs, --mode "
+                        + mode.name().toLowerCase() + ", ran " + (executable.isCompiled() ? "compiled" : "interpreted") + ")");
             }
         }
         out.flush();

@@ -264,7 +264,7 @@ class RunCommandTest {
             Cli.Result r = run("run", p.toString(), "--repeat", "50", "--mode", mode);
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(r.out()).startsWith("r0 = 0x13ba (5050)" + NL)
-                    .containsPattern("duration_ns = \\d+ \\(average of 50 runs, " + mode + ", "
+                    .containsPattern("duration_ns = \\d+ \\(average of 50 runs, --mode " + mode + ", ran "
                             + (mode.equals("compiled") ? "compiled" : "(interpreted|compiled)") + "\\)");
         }
         Cli.Result json = run("run", p.toString(), "--repeat", "5", "--json");
