@@ -246,8 +246,8 @@ class ClassicConverterTest {
                 ClassicFormat.BPF_ASM);
         Instructions ebpf = ClassicConverter.convert(p, FilterKind.SOCKET_FILTER);
         // prologue: A and X cleared, context kept in r6
-        assertThat(ebpf.get(0)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.XOR | Opcodes.X, 0, 0, 0, 0));
-        assertThat(ebpf.get(1)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.XOR | Opcodes.X, 7, 7, 0, 0));
+        assertThat(ebpf.get(0)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.MOV | Opcodes.K, 0, 0, 0, 0));
+        assertThat(ebpf.get(1)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.MOV | Opcodes.K, 7, 0, 0, 0));
         assertThat(ebpf.get(2)).isEqualTo(Instruction.of(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, 6, 1, 0, 0));
         // packet loads are legacy packet loads; jumps only go forward; every path ends in exit
         assertThat(ebpf.get(3)).isEqualTo(Instruction.of(Opcodes.LD | Opcodes.ABS | Opcodes.H, 0, 0, 0, 12));

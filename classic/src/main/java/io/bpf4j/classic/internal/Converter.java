@@ -60,13 +60,20 @@ public final class Converter {
     }
 
     private Instructions run() {
-        // Classic programs start with A = X = 0 (Linux's prologue), and keep the context in r6.
-        alu32Reg(Opcodes.XOR, A, A);
-        alu32Reg(Opcodes.XOR, X, X);
+        // Classic programs start with A = X = 0, and keep the context in r6. (Linux's converter
+        // clears them with xor, which its verifier would refuse as a read of uninitialized
+        // registers in a program loaded through bpf(); moves of 0 do the same and pass.)
+        mov32(A, 0);
+        mov32(X, 0);
         emit(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, CTX, 1, 0, 0);
+        boolean[] reachable = reachable();
         for (int pc = 0; pc < program.size(); pc++) {
             start[pc] = out.size();
-            translate(program.get(pc), pc);
+            // Dead classic code is left out: it never runs, and Linux's verifier refuses
+            // unreachable instructions in eBPF it is given. No jump targets it.
+            if (reachable[pc]) {
+                translate(program.get(pc), pc);
+            }
         }
         for (int[] f : fixups) {
             int index = f[0];
@@ -78,6 +85,30 @@ public final class Converter {
             out.set(index, Instruction.of(j.opcode(), j.dst(), j.src(), offset, j.imm()));
         }
         return Instructions.of(out);
+    }
+
+    /** Which classic instructions some path from the first reaches (jumps only go forward). */
+    private boolean[] reachable() {
+        boolean[] reached = new boolean[program.size()];
+        reached[0] = true;
+        for (int pc = 0; pc < program.size(); pc++) {
+            if (!reached[pc]) {
+                continue;
+            }
+            ClassicInstruction insn = program.get(pc);
+            if (insn.isReturn()) {
+                continue;
+            }
+            if (insn.code() == (ClassicOpcodes.JMP | ClassicOpcodes.JA)) {
+                reached[pc + 1 + insn.k()] = true;
+            } else if (insn.isConditionalJump()) {
+                reached[pc + 1 + insn.jt()] = true;
+                reached[pc + 1 + insn.jf()] = true;
+            } else {
+                reached[pc + 1] = true;
+            }
+        }
+        return reached;
     }
 
     private void translate(ClassicInstruction insn, int pc) {
@@ -205,7 +236,7 @@ public final class Converter {
             if (op == ClassicOpcodes.DIV || op == ClassicOpcodes.MOD) {
                 // Classic division by a zero X ends the program with 0.
                 emit(Opcodes.JMP | Opcodes.JNE | Opcodes.K, X, 0, 2, 0);
-                alu32Reg(Opcodes.XOR, A, A);
+                mov32(A, 0);
                 exit();
             }
             alu32Reg(op, A, X);
