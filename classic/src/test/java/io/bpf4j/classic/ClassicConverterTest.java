@@ -140,6 +140,27 @@ class ClassicConverterTest {
     }
 
     @Test
+    void loadsRelativeToTheLinkAndNetworkHeaders() {
+        int net = SKF_NET_OFF;
+        int ll = SKF_LL_OFF;
+        assertThat(run("ldb [" + (net + 9) + "]\nret a", TCP_FRAME)).isEqualTo(6); // IPv4 protocol
+        assertThat(run("ld [" + (net + 16) + "]\nret a", TCP_FRAME)).isEqualTo(0x0a000002L); // destination
+        assertThat(run("ldh [" + (ll + 12) + "]\nret a", TCP_FRAME)).isEqualTo(0x0800);
+        assertThat(run("ldx #9\nldb [x + " + net + "]\nret a", TCP_FRAME)).isEqualTo(6);
+        assertThat(run("ldxb 4*([" + net + "]&0xf)\ntxa\nret a", TCP_FRAME)).isEqualTo(20);
+        // outside the packet, or below SKF_LL_OFF: the program ends with 0
+        assertThat(run("ldb [" + (net + TCP_FRAME.length - 14) + "]\nret #1", TCP_FRAME)).isZero();
+        assertThat(run("ldb [" + (net + TCP_FRAME.length - 15) + "]\nret #1", TCP_FRAME)).isEqualTo(1);
+        assertThat(run("ldb [" + (ll - 1) + "]\nret #1", TCP_FRAME)).isZero();
+        assertThat(run("ld [" + (ll + TCP_FRAME.length - 3) + "]\nret #1", TCP_FRAME)).isZero();
+        // on a device without a link-layer header, the network header is where the data starts
+        BpfRuntime raw = ClassicHelpers.register(BpfRuntime.builder(), 0xfffe).build();
+        SocketFilter f = SocketFilter.of(ClassicReader.parse("ldb [" + net + "]\nret a", ClassicFormat.BPF_ASM), raw);
+        assertThat(f.run(SkBuff.ofNetwork(0x0800, java.util.Arrays.copyOfRange(TCP_FRAME, 14, TCP_FRAME.length))).returnValue())
+                .isEqualTo(0x45);
+    }
+
+    @Test
     void divisionByAZeroXEndsTheProgramWithZero() {
         assertThat(run("ld #10\nldx #0\ndiv x\nret #5", TCP_FRAME)).isEqualTo(0);
         assertThat(run("ld #10\nldx #0\nmod x\nret #5", TCP_FRAME)).isEqualTo(0);
