@@ -5,4 +5,8 @@ module io.bpf4j.runtime {
     exports io.bpf4j.runtime;
     exports io.bpf4j.runtime.maps;
     exports io.bpf4j.runtime.types;
+    // The engines' side of the runtime, for the bytecode compiler only.
+    exports io.bpf4j.runtime.spi to io.bpf4j.compiler;
+
+    uses io.bpf4j.runtime.spi.CompilerService;
 }

@@ -3,6 +3,7 @@ package io.bpf4j.bench;
 import io.bpf4j.isa.Assembler;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
+import io.bpf4j.runtime.ExecutionMode;
 import io.bpf4j.runtime.Program;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -117,6 +118,7 @@ public class InterpreterBenchmark {
         @Setup(Level.Trial)
         public void setup() {
             BpfRuntime runtime = BpfRuntime.builder()
+                    .executionMode(ExecutionMode.INTERPRETER) // the compiler is on the class path: keep measuring the interpreter
                     .helper(MIX_HELPER, "mix", (r1, r2, r3, r4, r5, ctx) -> r1 * 31 + r2)
                     .build();
             alu = runtime.load(Program.of("alu_loop", Assembler.assemble(ALU_LOOP)));

@@ -20,12 +20,18 @@ import picocli.CommandLine.ParentCommand;
             "       0:\tb7 00 00 00 2a 00 00 00\tr0 = 0x2a",
             "       5:\t15 01 06 00 00 00 00 00\tif r1 == 0x0 goto +0x6 <.text+0x60>",
             "Section and symbol headers are not printed. FILE holds raw instructions (8 little-endian bytes"
-                    + " each); assembly files (*.s, *.asm, *.data) are assembled first. ELF object files are not"
-                    + " supported yet."
+                    + " each); assembly files (*.s, *.asm, *.data) are assembled first.",
+            "For an ELF object file, each program (or the one --program names) is printed as bpf4j runs it:"
+                    + " linked with the subprograms it calls (each under its <name>: label) and relocated, map"
+                    + " references annotated with the map's name, and, when the object has BTF line info, the C"
+                    + " source line above the instructions it compiled to."
         })
 final class DisasmCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Raw instructions, or - for standard input.")
     String file;
@@ -39,11 +45,21 @@ final class DisasmCommand implements Callable<Integer> {
                     + " v3 or v4 (from v3 on, narrow loads and stores print w registers and 32-bit atomics decode).")
     Disassembler.Cpu cpu;
 
+    @Option(names = "--program", paramLabel = "NAME",
+            description = "For an object file: only this program (function or section name).")
+    String programName;
+
     @Override
     public Integer call() {
-        // ELF objects (several sections, symbols) will come through ProgramReader's ELF extension
-        // point; each section will then be printed under its own objdump-style header.
-        LoadedProgram program = ProgramReader.read(file, main.terminal().in(), dialect);
+        byte[] content = ProgramReader.readBytes(file, main.terminal().in());
+        if (InputFormat.isElf(content)) {
+            ObjectListing.print(file, content, programName, cpu, main.terminal().out());
+            return ExitCodes.OK;
+        }
+        if (programName != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--program is for object files");
+        }
+        LoadedProgram program = ProgramReader.read(file, content, dialect);
         PrintStream out = main.terminal().out();
         for (String line : Disassembler.objdumpLines(program.code(), cpu)) {
             out.println(line);

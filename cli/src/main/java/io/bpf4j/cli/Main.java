@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
             AsmCommand.class,
             DisasmCommand.class,
             RunCommand.class,
+            CompileCommand.class,
             ProgsCommand.class,
             MapsCommand.class,
             FilterCommand.class,
             SeccompCommand.class,
+            VerifyCommand.class,
             ConformancePluginCommand.class,
             CommandLine.HelpCommand.class
         },

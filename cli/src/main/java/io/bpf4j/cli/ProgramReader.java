@@ -37,7 +37,11 @@ final class ProgramReader {
      * @throws CliException naming the file (and line and column for assembly errors)
      */
     static LoadedProgram read(String file, InputStream stdin, Dialect dialect) {
-        byte[] content = readBytes(file, stdin);
+        return read(file, readBytes(file, stdin), dialect);
+    }
+
+    /** Like {@link #read(String, InputStream, Dialect)}, on the bytes already read from {@code file}. */
+    static LoadedProgram read(String file, byte[] content, Dialect dialect) {
         InputFormat format = InputFormat.detect(file, content, dialect);
         try {
             return switch (format) {
@@ -69,14 +73,11 @@ final class ProgramReader {
         }
     }
 
-    /**
-     * Extension point for ELF object files. When the loader module lands, load the object here
-     * and return its programs (one per code section); {@code disasm} will then print each
-     * section as {@code llvm-objdump -d} does.
-     */
+    /** Object files hold several programs and maps: the commands that take them read them through the loader. */
     private static LoadedProgram elf(String file, byte[] content) {
-        throw CliException.badInput(file + ": ELF object files are not supported yet; extract the instructions with"
-                + " 'llvm-objcopy -O binary --only-section=.text " + file + " prog.bin' and use prog.bin");
+        throw CliException.badInput(file + ": an ELF object file: this command takes instructions or assembly;"
+                + " bpf4j run, disasm, progs and maps take object files (or extract one section with"
+                + " 'llvm-objcopy -O binary --only-section=SECTION " + file + " prog.bin')");
     }
 
     private static LoadedProgram conformanceTest(String file, byte[] content) {

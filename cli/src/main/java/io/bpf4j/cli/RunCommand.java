@@ -5,6 +5,7 @@ import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.Program;
 import io.bpf4j.runtime.ProgramFault;
+import io.bpf4j.runtime.ProgramType;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,20 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        header = "Run a program in the interpreter and print r0.",
+        header = "Run a program on memory, or an object's program on packets.",
         description = {
-            "Runs FILE in the interpreter and prints the program's result on stdout as one line,"
+            "On packets: with --packet FRAME (raw Ethernet frame bytes) or --pcap CAPTURE (pcap or pcapng),"
+                    + " FILE is usually an object file from clang -target bpf; the program (--program: its function"
+                    + " or section name; optional when the object has one) runs at its hook (xdp, tc, socket filter or"
+                    + " cgroup_skb, from its section name or --type) on every frame, --repeat times each. Printed:"
+                    + " how often each return value came back, with its meaning (XDP_PASS, TC_ACT_SHOT, ...), and"
+                    + " the final contents of every map; --json prints one JSON object instead: retval (last run),"
+                    + " results (return value -> count), maps (name -> [{key, value}] in hex, memory byte order, sorted"
+                    + " by key; per-CPU maps list one value per CPU). --out writes the frames the program passed on"
+                    + " (as it left them) to a pcap file tcpdump reads. Assembly or raw instructions run on packets"
+                    + " too, given --type.",
+            "",
+            "On memory: runs FILE and prints the program's result on stdout as one line,"
                     + " r0 in hex and in unsigned decimal (and signed decimal when negative):",
             "  r0 = 0x2a (42)",
             "  r0 = 0xfffffffffffffffe (18446744073709551614, signed -2)",
@@ -49,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The program: raw instructions, *.s/*.asm or *.data.")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "The program: an ELF object (*.o), raw instructions, *.s/*.asm or *.data.")
     String file;
 
     @Option(names = "--mem", paramLabel = "MEMFILE", description = "Input memory: the bytes of MEMFILE.")
@@ -67,6 +80,31 @@ final class RunCommand implements Callable<Integer> {
             description = "Print every executed instruction to stderr with the registers it changed (see above).")
     boolean trace;
 
+    @Option(names = "--packet", paramLabel = "FRAME", description = "Run on this raw Ethernet frame (the file's bytes).")
+    String packetFile;
+
+    @Option(names = "--pcap", paramLabel = "CAPTURE", description = "Run on every frame of this pcap or pcapng capture.")
+    String pcapFile;
+
+    @Option(names = "--program", paramLabel = "NAME",
+            description = "The object's program to run: its function name or its section name.")
+    String programName;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Run the program as this type (xdp, tc, socket, cgroup_skb, or any section or"
+                    + " BPF_PROG_TYPE name) instead of what its section name implies.")
+    String typeName;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run N times on each packet (or on the memory). Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "CAPTURE", description = "Write the frames the program passed on to this pcap file.")
+    String outFile;
+
     @Option(names = "--dialect", paramLabel = "DIALECT",
             description = "Read FILE as assembly in this dialect (llvm or conformance), whatever its name.")
     Dialect dialect;
@@ -79,7 +117,23 @@ final class RunCommand implements Callable<Integer> {
         if (budget < 0) {
             throw new ParameterException(spec.commandLine(), "--budget must not be negative: " + budget);
         }
-        LoadedProgram loaded = ProgramReader.read(file, main.terminal().in(), dialect);
+        if (repeat < 1) {
+            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1: " + repeat);
+        }
+        byte[] content = ProgramReader.readBytes(file, main.terminal().in());
+        boolean elf = InputFormat.isElf(content);
+        if (packetFile != null || pcapFile != null || elf) {
+            return runOnPackets(content, elf);
+        }
+        for (String[] option : new String[][] {{"--out", outFile}, {"--program", programName}, {"--type", typeName}}) {
+            if (option[1] != null) {
+                throw new ParameterException(spec.commandLine(), option[0] + " needs --packet or --pcap");
+            }
+        }
+        return runOnMemory(ProgramReader.read(file, content, dialect));
+    }
+
+    private int runOnMemory(LoadedProgram loaded) {
         byte[] memory = memory(loaded);
 
         Executable executable;
@@ -90,15 +144,17 @@ final class RunCommand implements Callable<Integer> {
             throw Errors.about(file, e, loaded.code());
         }
 
-        long r0;
+        long r0 = 0;
         PrintStream traceOut = null;
         try {
-            if (trace) {
-                traceOut = new PrintStream(new BufferedOutputStream(main.terminal().err(), 1 << 16), false,
-                        StandardCharsets.UTF_8);
-                r0 = executable.run(memory, new TraceWriter(loaded.code(), traceOut));
-            } else {
-                r0 = executable.run(memory);
+            for (int i = 0; i < repeat; i++) {
+                if (trace) {
+                    traceOut = new PrintStream(new BufferedOutputStream(main.terminal().err(), 1 << 16), false,
+                            StandardCharsets.UTF_8);
+                    r0 = executable.run(memory.clone(), new TraceWriter(loaded.code(), traceOut));
+                } else {
+                    r0 = executable.run(memory.clone());
+                }
             }
         } catch (ProgramFault e) {
             throw Errors.fault(file, e, loaded.code());
@@ -109,7 +165,11 @@ final class RunCommand implements Callable<Integer> {
         }
 
         PrintStream out = main.terminal().out();
-        out.println(formatResult(r0));
+        if (json) {
+            out.println("{\"retval\": " + Long.toUnsignedString(r0) + "}");
+        } else {
+            out.println(formatResult(r0));
+        }
         out.flush();
         if (loaded.expectedResult().isPresent() && loaded.expectedResult().getAsLong() != r0 && memFile == null
                 && memHex == null) {
@@ -117,6 +177,32 @@ final class RunCommand implements Callable<Integer> {
                     + Long.toHexString(loaded.expectedResult().getAsLong()));
         }
         return ExitCodes.OK;
+    }
+
+    private int runOnPackets(byte[] content, boolean elf) {
+        if (packetFile != null && pcapFile != null) {
+            throw new ParameterException(spec.commandLine(), "--packet and --pcap are mutually exclusive (give one)");
+        }
+        if (packetFile == null && pcapFile == null) {
+            throw new ParameterException(spec.commandLine(), file + " is an object file: give --packet FRAME or"
+                    + " --pcap CAPTURE to run one of its programs on packets");
+        }
+        if (memFile != null || memHex != null || trace) {
+            throw new ParameterException(spec.commandLine(), "--mem, --mem-hex and --trace run programs on memory;"
+                    + " they do not combine with --packet or --pcap");
+        }
+        ProgramType forcedType = typeName == null ? null : ProgramTypes.parse(typeName);
+        BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).build();
+        PacketRun.Input input = packetFile != null
+                ? new PacketRun.RawFrame(packetFile, ProgramReader.readBytes(packetFile, main.terminal().in()))
+                : new PacketRun.Capture(pcapFile);
+        ObjectProgram selected = elf
+                ? ObjectProgram.select(file, content, programName, forcedType, runtime)
+                : ObjectProgram.standalone(file, ProgramReader.read(file, content, dialect), forcedType, runtime);
+        PacketHook hook = PacketHook.of(selected.type(), selected.executable().program().name());
+        PacketRun run = new PacketRun(file, selected.executable(), selected.type().name().toLowerCase(), hook,
+                selected.maps(), main.terminal());
+        return run.run(input, repeat, outFile, json);
     }
 
     private byte[] memory(LoadedProgram loaded) {

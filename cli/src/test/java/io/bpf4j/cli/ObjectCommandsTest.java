@@ -45,4 +45,19 @@ class ObjectCommandsTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err().strip()).startsWith("bpf4j: " + broken).doesNotContain("\n");
     }
+
+    @Test
+    void disasmListsEachProgramLinkedWithLabelsMapsAndSourceLines() {
+        Cli.Result r = run("disasm", OBJECTS.resolve("calls.o").toString(), "--program", "xdp_calls");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).startsWith("program xdp_calls (section xdp, xdp, ")
+                .containsPattern("(?m)^0000000000000000 <xdp_calls>:$")
+                .containsPattern("(?m)^[0-9a-f]{16} <[a-z_]+>:$") // a subprogram linked in after the program
+                .containsPattern("(?m)^; .*\\[\\./calls\\.c:\\d+\\]$");
+        Cli.Result maps = run("disasm", OBJECTS.resolve("xdp_maps.o").toString());
+        assertThat(maps.out()).containsPattern("ld_pseudo\\s+r1, 0x1, 0x\\d+  ; map (counters|flows)");
+        Cli.Result unknown = run("disasm", OBJECTS.resolve("calls.o").toString(), "--program", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("no program 'nope'");
+    }
 }

@@ -3,6 +3,7 @@ package io.bpf4j.loader;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.Program;
+import io.bpf4j.runtime.ProgramType;
 import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapDefinition;
 import io.bpf4j.runtime.maps.MapOfMaps;
@@ -32,12 +33,19 @@ import java.util.Optional;
 public final class LoadedObject {
     private final BpfObject object;
     private final Map<String, BpfMap> maps;
+    private final List<BpfMap> orderedMaps;
     private final Map<String, Executable> programs;
+    private final BpfRuntime runtime;
+    /** Functions replaced by extension programs (dynamic linking), by function name. */
+    private final Map<String, FunctionReplacement.Extension> replacements = new LinkedHashMap<>();
 
-    private LoadedObject(BpfObject object, Map<String, BpfMap> maps, Map<String, Executable> programs) {
+    private LoadedObject(BpfObject object, Map<String, BpfMap> maps, List<BpfMap> orderedMaps,
+            Map<String, Executable> programs, BpfRuntime runtime) {
         this.object = object;
         this.maps = Collections.unmodifiableMap(maps);
+        this.orderedMaps = List.copyOf(orderedMaps);
         this.programs = Collections.unmodifiableMap(programs);
+        this.runtime = runtime;
     }
 
     /** Reads, parses and loads an object file. */
@@ -53,6 +61,16 @@ public final class LoadedObject {
      * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper, ...)
      */
     public static LoadedObject load(BpfObject object, BpfRuntime runtime) {
+        return load(object, runtime, ProgramSpec::kind);
+    }
+
+    /**
+     * Like {@link #load(BpfObject, BpfRuntime)}, with each program's type chosen by {@code typeOf}
+     * instead of its section name: for programs in sections libbpf does not know, or to run a
+     * program as another type (what {@code bpf4j run --type} does).
+     */
+    public static LoadedObject load(BpfObject object, BpfRuntime runtime,
+            java.util.function.Function<ProgramSpec, ProgramType> typeOf) {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         List<BpfMap> ordered = new ArrayList<>();
         for (MapSpec spec : object.maps()) {
@@ -65,13 +83,13 @@ public final class LoadedObject {
         }
         Map<String, Executable> programs = new LinkedHashMap<>();
         for (ProgramSpec spec : object.programs()) {
-            Program program = Program.of(spec.kind(), spec.name(), spec.instructions(), ordered);
+            Program program = Program.of(typeOf.apply(spec), spec.name(), spec.instructions(), ordered);
             programs.put(spec.name(), runtime.load(program));
         }
         for (MapSpec spec : object.maps()) {
             fillStaticSlots(spec, maps, programs);
         }
-        return new LoadedObject(object, maps, programs);
+        return new LoadedObject(object, maps, ordered, programs, runtime);
     }
 
     private static MapDefinition definition(MapSpec spec) {
@@ -104,6 +122,63 @@ public final class LoadedObject {
                 }
             }
         }
+    }
+
+    /**
+     * Replaces global function {@code function} in every program of this object that calls it by
+     * extension program {@code extension} of {@code extensionObject} (written as
+     * {@code SEC("freplace/FUNCTION")} with the same BTF signature), as Linux's {@code freplace}
+     * does. The programs keep their identity: from their next run on they call the extension,
+     * which uses its own object's maps. Replacing a replaced function again swaps the extension.
+     *
+     * @return the names of the programs that now call the extension
+     * @throws ObjectFormatException if the function is static, not called by any program, or the
+     *     signatures differ
+     * @throws IllegalArgumentException if {@code extensionObject} has no program {@code extension}
+     */
+    public synchronized List<String> replaceFunction(String function, LoadedObject extensionObject, String extension) {
+        ProgramSpec spec = extensionObject.object.programs().stream()
+                .filter(p -> p.name().equals(extension) || p.sectionName().equals(extension)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no program '" + extension + "' in "
+                        + extensionObject.object.name()));
+        List<ProgramSpec> callers = callersOf(function);
+        for (ProgramSpec caller : callers) {
+            FunctionReplacement.check(caller, FunctionReplacement.find(caller, function).orElseThrow(), spec);
+        }
+        replacements.put(function, new FunctionReplacement.Extension(spec, extensionObject.orderedMaps));
+        return relink(callers);
+    }
+
+    /** Undoes {@link #replaceFunction}: the programs call their own function {@code function} again. */
+    public synchronized List<String> restoreFunction(String function) {
+        if (replacements.remove(function) == null) {
+            throw new IllegalArgumentException("function '" + function + "' of " + object.name() + " is not replaced");
+        }
+        return relink(callersOf(function));
+    }
+
+    private List<ProgramSpec> callersOf(String function) {
+        List<ProgramSpec> callers = object.programs().stream()
+                .filter(p -> FunctionReplacement.find(p, function).filter(f -> f.startIndex() > 0).isPresent()).toList();
+        if (callers.isEmpty()) {
+            boolean isProgram = object.programs().stream().anyMatch(p -> p.name().equals(function));
+            throw new ObjectFormatException("no program of " + object.name() + " calls a function '" + function + "'"
+                    + (isProgram ? " (it is a program: replace the functions it calls)" : ""));
+        }
+        return callers;
+    }
+
+    private List<String> relink(List<ProgramSpec> callers) {
+        List<String> relinked = new ArrayList<>();
+        for (ProgramSpec caller : callers) {
+            Executable executable = programs.get(caller.name());
+            FunctionReplacement.Linked linked = FunctionReplacement.relink(caller, orderedMaps, replacements);
+            Program program = Program.of(executable.program().type(), caller.name(),
+                    io.bpf4j.isa.Instructions.decode(linked.code()), linked.maps());
+            runtime.replaceCode(executable, program);
+            relinked.add(caller.name());
+        }
+        return relinked;
     }
 
     /** The parsed object file. */

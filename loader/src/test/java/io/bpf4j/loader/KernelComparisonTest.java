@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpf4j.runtime.BpfRuntime;
-import io.bpf4j.runtime.maps.BpfMap;
-import io.bpf4j.runtime.maps.MapType;
 import io.bpf4j.runtime.types.SkBuff;
 import io.bpf4j.runtime.types.XdpPacket;
 import io.bpf4j.testkit.KernelRunner;
@@ -14,9 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Skipped, with the reason, where the kernel cannot be used (not root, no bpf(), no libbpf).
  */
 class KernelComparisonTest {
-    private static final HexFormat HEX = HexFormat.of();
     private static final BpfRuntime RUNTIME = BpfRuntime.builder().instructionBudget(1_000_000).build();
 
     @TempDir
@@ -44,42 +38,8 @@ class KernelComparisonTest {
         return LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME);
     }
 
-    /** The map as kernel-run dumps it: key hex to value hex, all-zero array slots left out. */
-    private static Map<String, String> contents(BpfMap map) {
-        Map<String, String> out = new TreeMap<>();
-        for (byte[] key : map.keys()) {
-            byte[] value = map.lookup(key).orElseThrow();
-            boolean zero = true;
-            for (byte b : value) {
-                zero &= b == 0;
-            }
-            if (!(zero && map.type() == MapType.ARRAY)) {
-                out.put(HEX.formatHex(key), HEX.formatHex(value));
-            }
-        }
-        return out;
-    }
-
-    /** Every map of the kernel's report (prog arrays aside) equals bpf4j's map of the same name. */
     private static void assertSameMaps(JsonNode kernel, LoadedObject bpf4j) {
-        int compared = 0;
-        for (JsonNode m : kernel.get("maps")) {
-            if (m.get("type").asText().equals("prog_array")) {
-                continue;
-            }
-            String kernelName = m.get("name").asText();
-            // libbpf names global-data maps "<object prefix>.data"; bpf4j names them after the section
-            String name = bpf4j.maps().keySet().stream()
-                    .filter(n -> n.equals(kernelName) || (n.startsWith(".") && kernelName.endsWith(n)))
-                    .findFirst().orElseThrow(() -> new AssertionError("bpf4j has no map for kernel map " + kernelName));
-            Map<String, String> expected = new TreeMap<>();
-            for (JsonNode e : m.get("entries")) {
-                expected.put(e.get("key").asText(), e.get("value").asText());
-            }
-            assertThat(contents(bpf4j.map(name))).as("map %s", name).isEqualTo(expected);
-            compared++;
-        }
-        assertThat(compared).isPositive();
+        KernelOracle.assertSameMaps(new KernelOracle.KernelRun(kernel, null), bpf4j, bpf4j.object().name());
     }
 
     @Test

@@ -18,11 +18,15 @@ public final class BpfRuntime {
     private final HelperRegistry helpers;
     private final long instructionBudget;
     private final HostEnvironment host;
+    private final ExecutionMode executionMode;
+    private final int compileThreshold;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
         this.instructionBudget = builder.instructionBudget;
         this.host = builder.host;
+        this.executionMode = builder.executionMode;
+        this.compileThreshold = builder.compileThreshold;
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -56,15 +60,73 @@ public final class BpfRuntime {
      */
     public Executable load(Program program) {
         Objects.requireNonNull(program, "program");
-        return new InterpretedExecutable(program, new Interpreter(program.code(), program.maps(), helpers, instructionBudget), host);
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        return new InterpretedExecutable(program, interpreter, host);
+    }
+
+    /**
+     * Replaces the code an executable of this runtime runs, keeping its identity: callers holding
+     * it, program arrays with it in a slot, and hooks it is attached to run the new code from their
+     * next run on, while runs under way finish with the old code. This is how dynamic linking
+     * (Linux's {@code freplace}: a global function swapped for another program) is applied; the
+     * loader builds the relinked program ({@code LoadedObject.replaceFunction}).
+     *
+     * @throws IllegalArgumentException if {@code executable} was not loaded by a bpf4j runtime, or
+     *     {@code program} is of another program type
+     * @throws ProgramLoadException as {@link #load} does
+     */
+    public void replaceCode(Executable executable, Program program) {
+        Objects.requireNonNull(program, "program");
+        if (!(executable instanceof InterpretedExecutable loaded)) {
+            throw new IllegalArgumentException("not an executable loaded by a bpf4j runtime: " + executable);
+        }
+        if (loaded.program().type() != program.type()) {
+            throw new IllegalArgumentException("program '" + loaded.program().name() + "' is a "
+                    + loaded.program().type().name().toLowerCase() + " program; its code cannot be replaced by a "
+                    + program.type().name().toLowerCase() + " program");
+        }
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        loaded.replaceCode(program, interpreter);
+    }
+
+    /** How loaded programs run: interpreted, compiled, or compiled once hot. */
+    public ExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    /** Whether the bytecode compiler (module io.bpf4j.compiler) is available to this runtime. */
+    public static boolean compilerAvailable() {
+        return Compilers.service().isPresent();
     }
 
     public static final class Builder {
         private final HelperRegistry.Builder helpers = HelperRegistry.standard().toBuilder();
         private long instructionBudget;
         private HostEnvironment host = HostEnvironment.defaults();
+        private ExecutionMode executionMode = ExecutionMode.fromSystemProperty();
+        private int compileThreshold = 1000;
 
         private Builder() {}
+
+        /**
+         * How programs run (see {@link ExecutionMode}); {@link ExecutionMode#AUTO} unless set here or
+         * by the system property {@value ExecutionMode#PROPERTY}.
+         */
+        public Builder executionMode(ExecutionMode mode) {
+            this.executionMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** In {@link ExecutionMode#AUTO}, the number of runs after which a program is compiled (default 1000). */
+        public Builder compileThreshold(int runs) {
+            if (runs < 1) {
+                throw new IllegalArgumentException("compile threshold must be at least 1: " + runs);
+            }
+            this.compileThreshold = runs;
+            return this;
+        }
 
         /** The host environment tracing helpers use; {@link HostEnvironment#defaults()} unless set. */
         public Builder host(HostEnvironment environment) {
@@ -76,6 +138,11 @@ public final class BpfRuntime {
         public Builder helper(int id, String name, HelperFunction function) {
             helpers.register(id, name, function);
             return this;
+        }
+
+        /** Adds or replaces a helper with its prototype (what the verifier checks calls against). */
+        public Builder helper(int id, String name, HelperPrototype prototype, HelperFunction function) {
+            return helper(new Helper(id, name, function, prototype));
         }
 
         public Builder helper(Helper helper) {

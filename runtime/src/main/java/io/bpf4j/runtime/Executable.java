@@ -31,6 +31,14 @@ public interface Executable {
     Program program();
 
     /**
+     * Whether runs now execute compiled JVM bytecode rather than the interpreter (see
+     * {@link ExecutionMode}); in AUTO mode this turns true once background compilation finishes.
+     */
+    default boolean isCompiled() {
+        return false;
+    }
+
+    /**
      * Runs the program on a block of memory: r1 holds its address (0 if {@code memory} is empty),
      * r2 its length, and legacy packet loads read it. The program reads and writes the array in
      * place. This is the calling convention of the conformance suite and of Linux's raw test runs.

@@ -4,6 +4,8 @@ import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapFlags;
 import io.bpf4j.runtime.maps.MapType;
 import io.bpf4j.runtime.maps.ProgArrayMap;
+import io.bpf4j.runtime.spi.DecodedProgram;
+import io.bpf4j.runtime.spi.EngineRun;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.List;
  * by handles that index this run's list of maps, so programs with different map lists (a tail
  * call's target) share one run.
  */
-final class Execution implements HelperContext {
+final class Execution implements EngineRun {
     /** Bytes of stack per call frame, as in Linux. */
     static final int FRAME_SIZE = 512;
     /** Call frames at most (the main program and 7 nested calls), as in Linux. */
@@ -56,6 +58,13 @@ final class Execution implements HelperContext {
     HostEnvironment host = HostEnvironment.defaults();
     /** The program-type side of the run, or null for a run on plain memory. */
     RunContext runContext;
+    /** A tail call compiled code asked for: the program to run next, with r1 {@link #pendingR1}. */
+    Interpreter pendingTailCall;
+    long pendingR1;
+    private final long[] registerScratch = new long[6];
+    /** The last {@link #mapBindings} result, for the program it was made for (callbacks ask again and again). */
+    private DecodedProgram boundProgram;
+    private long[] boundMaps;
 
     Execution(Interpreter program) {
         this.current = program;
@@ -191,5 +200,79 @@ final class Execution implements HelperContext {
             storageAddress = java.util.Arrays.copyOf(storageAddress, storageAddress.length * 2);
         }
         return maps.size() - 1;
+    }
+
+    // ---------------------------------------------------------------- EngineRun, for compiled code
+
+    @Override
+    public long frameTop(int depth) {
+        return frameTop[depth];
+    }
+
+    @Override
+    public long[] mapBindings(DecodedProgram program) {
+        if (program != boundProgram) {
+            MapBindings b = bind(((Interpreter) program).maps());
+            int n = b.handles().length;
+            long[] all = new long[2 * n];
+            for (int i = 0; i < n; i++) {
+                all[2 * i] = b.handles()[i];
+                all[2 * i + 1] = b.storage()[i];
+            }
+            boundMaps = all;
+            boundProgram = program;
+        }
+        return boundMaps;
+    }
+
+    @Override
+    public void enterHelper(int atPc, int atDepth) {
+        pc = atPc;
+        depth = atDepth;
+    }
+
+    @Override
+    public long remaining() {
+        return remaining;
+    }
+
+    @Override
+    public void remaining(long instructions) {
+        remaining = instructions;
+    }
+
+    @Override
+    public long packetAddress() {
+        return packetAddress;
+    }
+
+    @Override
+    public int packetLength() {
+        return packetLength;
+    }
+
+    @Override
+    public boolean tailCall(int atPc, int atDepth, long mapHandle, long index, long r1) {
+        pc = atPc;
+        Interpreter target = tailCallTarget(mapHandle, index);
+        if (target == null) {
+            return false;
+        }
+        if (atDepth != 0) {
+            throw new ProgramFault(atPc, "tail call from a bpf-to-bpf function or callback is not supported");
+        }
+        pendingTailCall = target;
+        pendingR1 = r1;
+        return true;
+    }
+
+    @Override
+    public long interpretFunction(int atPc, int atDepth, long r1, long r2, long r3, long r4, long r5) {
+        return current.interpretFunction(this, atPc, atDepth, r1, r2, r3, r4, r5);
+    }
+
+    @Override
+    public long[] registerScratch() {
+        return registerScratch;
     }
 }

@@ -52,6 +52,11 @@ public final class HelperRegistry {
             return register(new Helper(id, name, function));
         }
 
+        /** Adds or replaces the helper with this id, with the prototype a verifier checks calls against. */
+        public Builder register(int id, String name, HelperPrototype prototype, HelperFunction function) {
+            return register(new Helper(id, name, function, prototype));
+        }
+
         public HelperRegistry build() {
             return new HelperRegistry(helpers);
         }

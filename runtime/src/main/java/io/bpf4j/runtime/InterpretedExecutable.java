@@ -2,10 +2,15 @@ package io.bpf4j.runtime;
 
 import java.util.Objects;
 
-/** An {@link Executable} that runs its program in the {@link Interpreter}. */
+/** An {@link Executable} that runs its program in the {@link Interpreter}, or in its compiled form once it has one. */
 final class InterpretedExecutable implements Executable {
-    private final Program program;
-    private final Interpreter interpreter;
+    /**
+     * The program and its decoded form, swapped together by {@link #replaceCode} (dynamic linking):
+     * a run reads this once, so it finishes with the code it started with.
+     */
+    private record Code(Program program, Interpreter interpreter) {}
+
+    private volatile Code code;
     private final HostEnvironment host;
 
     InterpretedExecutable(Program program, Interpreter interpreter) {
@@ -13,23 +18,33 @@ final class InterpretedExecutable implements Executable {
     }
 
     InterpretedExecutable(Program program, Interpreter interpreter, HostEnvironment host) {
-        this.program = program;
-        this.interpreter = interpreter;
+        this.code = new Code(program, interpreter);
         this.host = Objects.requireNonNull(host, "host");
+    }
+
+    /** From now on, runs (and tail calls into this executable) use {@code program}; runs under way finish with the old code. */
+    void replaceCode(Program program, Interpreter interpreter) {
+        this.code = new Code(program, interpreter);
     }
 
     /** The decoded program, for tail calls into it. */
     Interpreter interpreter() {
-        return interpreter;
+        return code.interpreter();
+    }
+
+    @Override
+    public boolean isCompiled() {
+        return code.interpreter().compiled != null;
     }
 
     @Override
     public Program program() {
-        return program;
+        return code.program();
     }
 
     @Override
     public long run(byte[] input, ExecutionTracer tracer) {
+        Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
         execution.host = host;
         long address = input.length == 0 ? 0 : execution.memory.map("input", input);
@@ -39,6 +54,7 @@ final class InterpretedExecutable implements Executable {
     @Override
     public long run(RunContext context, ExecutionTracer tracer) {
         Objects.requireNonNull(context, "context");
+        Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
         execution.host = host;
         execution.runContext = context;

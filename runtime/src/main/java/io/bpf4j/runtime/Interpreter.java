@@ -6,6 +6,9 @@ import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapType;
+import io.bpf4j.runtime.spi.CompiledCode;
+import io.bpf4j.runtime.spi.DecodedProgram;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -13,7 +16,7 @@ import java.util.List;
  * with one {@code switch} per instruction. Every memory access goes through {@link Memory}'s
  * checks. Thread-safe: all per-run state lives in {@link #execute}.
  */
-final class Interpreter {
+final class Interpreter implements DecodedProgram {
     static final int MAX_FRAMES = Execution.FRAMES;
     /**
      * High half of the value {@code lddw rX, func} produces: a code address, not a memory address.
@@ -28,9 +31,9 @@ final class Interpreter {
     // Opcodes of the decoded form that no eBPF instruction has: lddw of a map reference and of a
     // map value address (resolved per run, because a tail call may bring another program's maps),
     // and the tail call.
-    private static final int LDDW_MAP = 0x100;
-    private static final int LDDW_MAP_VALUE = 0x101;
-    private static final int TAIL_CALL = 0x102;
+    private static final int LDDW_MAP = DecodedProgram.LDDW_MAP;
+    private static final int LDDW_MAP_VALUE = DecodedProgram.LDDW_MAP_VALUE;
+    private static final int TAIL_CALL = DecodedProgram.TAIL_CALL;
 
     private final Instructions code;
     private final List<BpfMap> maps;
@@ -44,6 +47,17 @@ final class Interpreter {
     private final HelperFunction[] helperAt;
     private final HelperRegistry helpers;
     private final long instructionBudget;
+    /** Name for compiled classes and messages. */
+    String name = "program";
+    /** Accesses a verifier proved safe (see {@link DecodedProgram#provenSafeAccesses()}). */
+    BitSet provenSafe = new BitSet();
+    /**
+     * The program's compiled form once there is one: runs then go to it instead of the loop below
+     * (see {@link ExecutionMode}). Set once; volatile so that a background compilation publishes it.
+     */
+    volatile CompiledCode compiled;
+    /** AUTO mode: compiles in the background after this many runs; null when not in AUTO mode. */
+    AutoCompilation autoCompilation;
 
     Interpreter(Instructions code, List<BpfMap> maps, HelperRegistry helpers, long instructionBudget) {
         this.code = code;
@@ -147,11 +161,59 @@ final class Interpreter {
         execution.packetLength = packetLength;
         execution.tracer = tracer;
         execution.remaining = instructionBudget > 0 ? instructionBudget : Long.MAX_VALUE;
+        CompiledCode code = tracer == null ? compiledOrCount() : null;
+        if (code == null) {
+            return interpret(execution, r1, r2);
+        }
+        // Compiled code returns from a tail call; its target runs here, so the JVM stack does not grow.
+        for (;;) {
+            long r0 = code.run(execution, r1, r2);
+            Interpreter next = execution.pendingTailCall;
+            if (next == null) {
+                return r0;
+            }
+            execution.pendingTailCall = null;
+            r1 = execution.pendingR1;
+            r2 = 0;
+            code = next.compiled;
+            if (code == null) {
+                return next.interpret(execution, r1, r2);
+            }
+        }
+    }
+
+    private long interpret(Execution execution, long r1, long r2) {
         long[] r = new long[REGISTER_COUNT];
         r[1] = r1;
         r[2] = r2;
         r[FRAME_POINTER] = execution.frameTop[0];
         return run(execution, r, 0, 0);
+    }
+
+    /** The compiled form if there is one; in AUTO mode, counts the run (and may start compiling). */
+    private CompiledCode compiledOrCount() {
+        CompiledCode code = compiled;
+        if (code == null && autoCompilation != null) {
+            autoCompilation.countRun(this);
+        }
+        return code;
+    }
+
+    /** Interprets the function at {@code pc} in frame {@code depth}: compiled code's way into functions it does not know. */
+    long interpretFunction(Execution execution, int pc, int depth, long a1, long a2, long a3, long a4, long a5) {
+        long[] r = new long[REGISTER_COUNT];
+        r[1] = a1;
+        r[2] = a2;
+        r[3] = a3;
+        r[4] = a4;
+        r[5] = a5;
+        r[FRAME_POINTER] = execution.frameTop[depth];
+        int callerPc = execution.pc;
+        int callerDepth = execution.depth;
+        long result = run(execution, r, pc, depth);
+        execution.pc = callerPc;
+        execution.depth = callerDepth;
+        return result;
     }
 
     /**
@@ -176,7 +238,8 @@ final class Interpreter {
         r[FRAME_POINTER] = execution.frameTop[depth];
         int callerPc = execution.pc;
         int callerDepth = execution.depth;
-        long result = run(execution, r, pc, depth);
+        CompiledCode code = execution.tracer == null ? compiled : null;
+        long result = code != null ? code.call(execution, pc, depth, a1, a2, a3, a4, a5) : run(execution, r, pc, depth);
         execution.pc = callerPc;
         execution.depth = callerDepth;
         return result;
@@ -448,7 +511,7 @@ final class Interpreter {
 
                 // ---------------- legacy packet loads: out of bounds ends the program with 0
                 case LD | ABS | B, LD | ABS | H, LD | ABS | W, LD | IND | B, LD | IND | H, LD | IND | W -> {
-                    int size = sizeInBytes(size(opcodes[at]));
+                    int size = sizeInBytes(io.bpf4j.isa.Opcodes.size(opcodes[at]));
                     long offset = mode(opcodes[at]) == IND ? (int) (r[s] + imm) : imm;
                     long packetAddress = execution.packetAddress;
                     if (packetAddress == 0 || offset < 0 || offset > execution.packetLength - size) {
@@ -509,5 +572,62 @@ final class Interpreter {
         if ((operation & ATOMIC_FETCH) != 0) {
             r[s] = old; // for 32-bit operations `old` is already zero-extended
         }
+    }
+
+    // ---------------------------------------------------------------- DecodedProgram, for the compiler
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int size() {
+        return opcodes.length;
+    }
+
+    @Override
+    public int opcode(int pc) {
+        return opcodes[pc];
+    }
+
+    @Override
+    public int dst(int pc) {
+        return dsts[pc];
+    }
+
+    @Override
+    public int src(int pc) {
+        return srcs[pc];
+    }
+
+    @Override
+    public int offset(int pc) {
+        return offsets[pc];
+    }
+
+    @Override
+    public long imm(int pc) {
+        return imms[pc];
+    }
+
+    @Override
+    public HelperFunction helperAt(int pc) {
+        return helperAt[pc];
+    }
+
+    @Override
+    public HelperFunction helper(long id) {
+        return id >= 0 && id <= Integer.MAX_VALUE ? helpers.find((int) id).map(Helper::function).orElse(null) : null;
+    }
+
+    @Override
+    public long instructionBudget() {
+        return instructionBudget;
+    }
+
+    @Override
+    public BitSet provenSafeAccesses() {
+        return (BitSet) provenSafe.clone();
     }
 }

@@ -10,6 +10,7 @@ public final class ProgramTypeHelpers {
         XdpHelpers.registerAll(registry);
         SkbHelpers.registerAll(registry);
         TracingHelpers.registerAll(registry);
+        StringHelpers.registerAll(registry);
         return registry;
     }
 }

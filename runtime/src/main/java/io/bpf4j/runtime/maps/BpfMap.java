@@ -176,8 +176,9 @@ public abstract class BpfMap {
      * Creates or updates an element. For a per-CPU map, {@code value} is either one value, which
      * every CPU slot gets, or one padded value per CPU slot (the layout of {@link #lookup}).
      *
-     * @param flags {@link MapFlags#BPF_ANY}, {@link MapFlags#BPF_NOEXIST} or {@link MapFlags#BPF_EXIST},
-     *     optionally with {@link MapFlags#BPF_F_LOCK} (ignored)
+     * @param flags {@link MapFlags#BPF_ANY}, {@link MapFlags#BPF_NOEXIST} or {@link MapFlags#BPF_EXIST}
+     *     ({@link MapFlags#BPF_F_LOCK} is refused with EINVAL, as Linux refuses it for values without
+     *     a bpf_spin_lock)
      * @throws MapException {@link Errno#EEXIST}, {@link Errno#ENOENT} as the flags demand,
      *     {@link Errno#E2BIG} when the map is full or an index is beyond max_entries,
      *     {@link Errno#EINVAL} for bad sizes or flags
@@ -475,9 +476,13 @@ public abstract class BpfMap {
         }
     }
 
-    /** Validates update flags as Linux does for maps with keys: ANY, NOEXIST or EXIST, plus F_LOCK. */
+    /**
+     * Validates update flags as Linux does for maps with keys: ANY, NOEXIST or EXIST. Linux also
+     * takes BPF_F_LOCK, but only for values holding a bpf_spin_lock, and refuses it with EINVAL
+     * otherwise; bpf4j's values never hold one, so BPF_F_LOCK is always invalid here.
+     */
     static boolean badUpdateFlags(long flags) {
-        return (flags & ~MapFlags.BPF_F_LOCK) > MapFlags.BPF_EXIST || flags < 0;
+        return flags < 0 || flags > MapFlags.BPF_EXIST;
     }
 
     final MapException unsupported(String operation) {

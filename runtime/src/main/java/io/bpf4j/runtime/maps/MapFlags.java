@@ -11,7 +11,10 @@ public final class MapFlags {
     public static final long BPF_NOEXIST = 1;
     /** Update the element only if it exists ({@link Errno#ENOENT} otherwise); for a full queue or stack, drop the oldest element. */
     public static final long BPF_EXIST = 2;
-    /** Update under the value's bpf_spin_lock. Accepted and ignored: values hold no spin lock here. */
+    /**
+     * Update under the value's bpf_spin_lock. Values hold no spin lock in bpf4j, so, as Linux does
+     * for such values, updates with this flag fail with EINVAL.
+     */
     public static final long BPF_F_LOCK = 4;
 
     // Creation flags (map_flags).

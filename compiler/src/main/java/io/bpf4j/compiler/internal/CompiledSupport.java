@@ -1,0 +1,106 @@
+package io.bpf4j.compiler.internal;
+
+import io.bpf4j.runtime.BudgetExhaustedFault;
+import io.bpf4j.runtime.HelperFunction;
+import io.bpf4j.runtime.Memory;
+import io.bpf4j.runtime.ProgramFault;
+import io.bpf4j.runtime.Semantics;
+import io.bpf4j.runtime.spi.DecodedProgram;
+import io.bpf4j.runtime.spi.EngineRun;
+
+/**
+ * What generated code calls for the rare paths: faults (with the interpreter's exact messages,
+ * so both engines fail alike), legacy packet loads, and {@code callx} to a helper. Kept out of
+ * the generated methods so that they stay small.
+ */
+public final class CompiledSupport {
+    private CompiledSupport() {}
+
+    /** Ends a run at an out-of-bounds legacy packet load: the program returns 0, as in Linux. */
+    static final class LegacyLoadExit extends RuntimeException {
+        static final LegacyLoadExit INSTANCE = new LegacyLoadExit();
+
+        private LegacyLoadExit() {
+            super("legacy packet load out of bounds", null, false, false);
+        }
+    }
+
+    public static ProgramFault budgetExhausted(int pc, long budget) {
+        return new BudgetExhaustedFault(pc, budget);
+    }
+
+    public static ProgramFault callTooDeep(int pc) {
+        return new ProgramFault(pc, "call nests deeper than " + DecodedProgram.MAX_FRAMES + " frames");
+    }
+
+    public static ProgramFault ranPastEnd(int pc) {
+        return new ProgramFault(pc, "execution ran past the last instruction without exit");
+    }
+
+    public static ProgramFault cannotExecute(int pc, int opcode) {
+        return new ProgramFault(pc, String.format("opcode 0x%02x cannot be executed", opcode));
+    }
+
+    public static ProgramFault unknownAtomic(int pc, int operation) {
+        return new ProgramFault(pc, "unknown atomic operation " + operation);
+    }
+
+    public static ProgramFault callxNotInstruction(int pc, long target) {
+        return new ProgramFault(pc, String.format("callx to 0x%x, which is not an instruction", target));
+    }
+
+    /** LD_ABS / LD_IND: the value in network byte order, or the end of the run when out of bounds. */
+    public static long legacyLoad(EngineRun run, Memory memory, long offset, int size, int pc) {
+        long packetAddress = run.packetAddress();
+        if (packetAddress == 0 || offset < 0 || offset > run.packetLength() - size) {
+            throw LegacyLoadExit.INSTANCE;
+        }
+        long value = memory.load(packetAddress + offset, size, pc);
+        return size == 1 ? value : Semantics.byteSwap(value, size * 8);
+    }
+
+    /** {@code callx} to a value that is no code address: a helper id, or a fault. */
+    public static long callxHelper(DecodedProgram program, EngineRun run, int pc, int depth, int dst, long target,
+                                   long r1, long r2, long r3, long r4, long r5) {
+        HelperFunction helper = program.helper(target);
+        if (helper == null) {
+            throw new ProgramFault(pc, "callx r" + dst + " = " + target
+                    + " is neither a function address nor a registered helper id");
+        }
+        run.enterHelper(pc, depth);
+        long r0 = helper.call(r1, r2, r3, r4, r5, run);
+        keepArguments(run, r1, r2, r3, r4, r5);
+        return r0;
+    }
+
+    /** {@code callx} to an instruction that is not a known function: interpreted in a new frame. */
+    public static long callxInterpreted(DecodedProgram program, EngineRun run, int pc, int depth, long target,
+                                        long r1, long r2, long r3, long r4, long r5) {
+        int fn = (int) target;
+        if (fn < 0 || fn >= program.size() || program.opcode(fn) == -1) {
+            throw callxNotInstruction(pc, target);
+        }
+        if (depth + 1 >= DecodedProgram.MAX_FRAMES) {
+            throw callTooDeep(pc);
+        }
+        long r0 = run.interpretFunction(fn, depth + 1, r1, r2, r3, r4, r5);
+        keepArguments(run, r1, r2, r3, r4, r5);
+        return r0;
+    }
+
+    /** Leaves the caller's r1-r5 where a call returns them: for calls whose callee cannot change them. */
+    public static void keepArguments(EngineRun run, long r1, long r2, long r3, long r4, long r5) {
+        long[] scratch = run.registerScratch();
+        scratch[1] = r1;
+        scratch[2] = r2;
+        scratch[3] = r3;
+        scratch[4] = r4;
+        scratch[5] = r5;
+    }
+
+    /** The chunk of a split function holding instruction {@code pc}, given each chunk's first instruction. */
+    public static int chunkOf(int[] starts, int pc) {
+        int i = java.util.Arrays.binarySearch(starts, pc);
+        return i >= 0 ? i : -i - 2;
+    }
+}

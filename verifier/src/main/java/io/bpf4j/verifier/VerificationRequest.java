@@ -1,0 +1,106 @@
+package io.bpf4j.verifier;
+
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.runtime.HelperPrototype;
+import io.bpf4j.runtime.LinuxHelpers;
+import io.bpf4j.runtime.ProgramType;
+import io.bpf4j.runtime.maps.MapDefinition;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * What to verify: a program's instructions, its type, the maps its {@code lddw} map references
+ * name (by index: {@code lddw} src 1 or 5 with imm i is map i, src 2 or 6 a pointer into the
+ * value of map i at the offset in the second imm), the helpers it may call, and the policy.
+ *
+ * @param code the instructions (as the loader produced them, map references by index)
+ * @param type the program type, which decides the context rules and the callable helpers
+ * @param maps the maps, by index
+ * @param helpers the prototype of each callable helper id (empty: no such helper)
+ * @param privileged Linux's root (CAP_PERFMON): pointer leaks, pointer comparisons and reads of
+ *     uninitialized stack allowed; false applies Linux's rules for unprivileged programs
+ * @param strict classic BPF's rule: only forward jumps (no loops)
+ * @param gplCompatible whether the program's license is GPL-compatible (GPL-only helpers need it)
+ * @param globalFunctions first instructions of global (BTF linkage global) functions, verified
+ *     once on their own with the argument kinds given; callers see an unknown scalar result
+ * @param sourceLines C source line per instruction index (from BTF line info), for the log
+ * @param logLevel 0 or 1: the rejection only; 2: also every processed instruction and its state
+ */
+public record VerificationRequest(Instructions code, ProgramType type, List<MapDefinition> maps,
+        IntFunction<Optional<HelperPrototype>> helpers, boolean privileged, boolean strict, boolean gplCompatible,
+        Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel) {
+
+    /** The kind of a global function's argument, from its BTF signature. */
+    public enum ArgKind {
+        /** A number (BTF int, enum, or a pointer the function receives as an opaque number). */
+        SCALAR,
+        /** The program's context pointer. */
+        CONTEXT,
+        /**
+         * Another pointer: callers may pass any initialized value; the function is verified
+         * seeing an unknown number (so it cannot dereference it: conservative).
+         */
+        POINTER
+    }
+
+    public VerificationRequest {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(type, "type");
+        maps = List.copyOf(maps);
+        Objects.requireNonNull(helpers, "helpers");
+        globalFunctions = Map.copyOf(globalFunctions);
+        sourceLines = Map.copyOf(sourceLines);
+    }
+
+    /**
+     * A privileged request with every Linux helper ({@link LinuxHelpers}), no maps, a GPL license,
+     * no global functions and no line info.
+     */
+    public static VerificationRequest of(Instructions code, ProgramType type) {
+        return new VerificationRequest(code, type, List.of(), id -> LinuxHelpers.find(id).map(LinuxHelpers.Entry::prototype),
+                true, false, true, Map.of(), Map.of(), 1);
+    }
+
+    public VerificationRequest withMaps(List<MapDefinition> newMaps) {
+        return new VerificationRequest(code, type, newMaps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withHelpers(IntFunction<Optional<HelperPrototype>> newHelpers) {
+        return new VerificationRequest(code, type, maps, newHelpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withPrivileged(boolean value) {
+        return new VerificationRequest(code, type, maps, helpers, value, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withStrict(boolean value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, value, gplCompatible, globalFunctions,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withGplCompatible(boolean value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, value, globalFunctions,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withGlobalFunctions(Map<Integer, List<ArgKind>> value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, value,
+                sourceLines, logLevel);
+    }
+
+    public VerificationRequest withSourceLines(Map<Integer, String> value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                value, logLevel);
+    }
+
+    public VerificationRequest withLogLevel(int value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, value);
+    }
+}

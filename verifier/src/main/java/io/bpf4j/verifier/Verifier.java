@@ -1,0 +1,60 @@
+package io.bpf4j.verifier;
+
+import io.bpf4j.isa.Disassembler;
+import io.bpf4j.verifier.internal.Analyzer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Proves eBPF programs safe before they run, as Linux's verifier does: every path is walked with
+ * abstract registers and stack (scalars as known bits and ranges, typed pointers with offsets),
+ * every memory access proven inside its object, every helper call checked against its prototype,
+ * every loop proven to end within {@value #INSTRUCTION_LIMIT} instruction steps.
+ *
+ * <pre>{@code
+ * VerificationResult r = Verifier.verify(VerificationRequest.of(code, ProgramType.XDP));
+ * if (!r.accepted()) System.err.print(r.rejection().format());
+ * }</pre>
+ */
+public final class Verifier {
+    /** The most instruction steps verification may take (Linux's BPF_COMPLEXITY_LIMIT_INSNS). */
+    public static final long INSTRUCTION_LIMIT = Analyzer.LIMIT;
+
+    private Verifier() {}
+
+    /** Verifies a program: accepted with statistics and facts, or rejected with a log. Never throws for unsafe programs. */
+    public static VerificationResult verify(VerificationRequest request) {
+        long start = System.nanoTime();
+        Analyzer analyzer = new Analyzer(request);
+        try {
+            analyzer.run();
+            VerifierStats stats = stats(analyzer, start);
+            ProgramFacts facts = new ProgramFacts(request.code().size(), analyzer.reachable(), analyzer.safeAccess());
+            return new VerificationResult(true, stats, Optional.of(facts), Optional.empty());
+        } catch (Analyzer.Rejection e) {
+            int pc = e.pc;
+            String disasm = pc >= 0 && pc < request.code().size() ? Disassembler.format(request.code(), pc) : "";
+            String state = pc >= 0 ? analyzer.currentStateText() : "";
+            Optional<String> line = Optional.ofNullable(pc >= 0 ? request.sourceLines().get(pc) : null);
+            List<String> trace = analyzer.trace();
+            if (trace.size() > 10_000) {
+                trace = trace.subList(trace.size() - 10_000, trace.size());
+            }
+            VerifierLog log = new VerifierLog(pc, disasm, state, e.reason, line, trace);
+            return new VerificationResult(false, stats(analyzer, start), Optional.empty(), Optional.of(log));
+        }
+    }
+
+    /** Verifies a program and returns its facts, or throws {@link VerificationException} with the log. */
+    public static VerificationResult check(VerificationRequest request) {
+        VerificationResult r = verify(request);
+        if (!r.accepted()) {
+            throw new VerificationException(r.rejection());
+        }
+        return r;
+    }
+
+    private static VerifierStats stats(Analyzer a, long start) {
+        return new VerifierStats(a.processed(), a.peakStates(), a.totalStates(), System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,143 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.runtime.ProgramType;
+
+/**
+ * Which bytes of its context a program type may read and write, and what a read yields (a number,
+ * or for {@code data}/{@code data_end}/{@code data_meta} a packet pointer): Linux's per-type
+ * {@code is_valid_access}.
+ */
+public final class ContextRules {
+    /** A context access: allowed or not, and the register type a read produces. */
+    record Access(boolean allowed, RegType result) {
+        static final Access DENIED = new Access(false, null);
+        static final Access SCALAR = new Access(true, RegType.SCALAR);
+    }
+
+    // struct __sk_buff
+    private static final int SKB_SIZE = 192;
+    private static final int MARK = 8, QUEUE_MAPPING = 12, PRIORITY = 32, TC_INDEX = 44, CB = 48, CB_END = 68,
+            TC_CLASSID = 72, DATA = 76, DATA_END = 80, FAMILY = 88, LOCAL_PORT_END = 140, DATA_META = 140,
+            FLOW_KEYS = 144, TSTAMP = 152, WIRE_LEN = 160, SK = 168, TSTAMP_TYPE = 180, HWTSTAMP = 184;
+    // struct xdp_md
+    private static final int XDP_SIZE = 24;
+    // struct pt_regs (x86-64), struct bpf_perf_event_data, raw tracepoint args, struct bpf_sock_ops
+    private static final int PT_REGS_SIZE = 168;
+    private static final int PERF_EVENT_SIZE = 184;
+    private static final int RAW_TP_SIZE = 12 * 8;
+    private static final int TRACEPOINT_MAX = 2048;
+    private static final int SOCK_OPS_SIZE = 216;
+    private static final int SECCOMP_DATA_SIZE = 64;
+
+    private ContextRules() {}
+
+    /** Whether the program type has a context at all (for {@link ProgramType#UNSPEC}, r1 is plain memory). */
+    static boolean hasContext(ProgramType type) {
+        return type != ProgramType.UNSPEC;
+    }
+
+    static Access check(ProgramType type, int off, int size, boolean write) {
+        if (off < 0 || size <= 0) {
+            return Access.DENIED;
+        }
+        return switch (type) {
+            case XDP -> xdp(off, size, write);
+            case SOCKET_FILTER -> skb(off, size, write, false, false);
+            case SCHED_CLS, SCHED_ACT -> skb(off, size, write, true, true);
+            case CGROUP_SKB, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL, SK_SKB -> skb(off, size, write, true, false);
+            case KPROBE -> readOnlyAligned(off, size, write, PT_REGS_SIZE);
+            case PERF_EVENT -> perfEvent(off, size, write);
+            case TRACEPOINT -> off < 8 ? Access.DENIED : readOnlyAligned(off, size, write, TRACEPOINT_MAX);
+            case RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE, TRACING, LSM -> readOnlyAligned(off, size, write, RAW_TP_SIZE);
+            case SOCK_OPS -> sockOps(off, size, write);
+            case SECCOMP -> size == 4 && !write && off % 4 == 0 && off + 4 <= SECCOMP_DATA_SIZE ? Access.SCALAR
+                    : Access.DENIED;
+            default -> readOnlyAligned(off, size, write, 64);
+        };
+    }
+
+    private static Access xdp(int off, int size, boolean write) {
+        if (write || off >= XDP_SIZE || off % size != 0 || size != 4) {
+            return Access.DENIED;
+        }
+        return switch (off) {
+            case 0 -> new Access(true, RegType.PTR_TO_PACKET);
+            case 4 -> new Access(true, RegType.PTR_TO_PACKET_END);
+            case 8 -> new Access(true, RegType.PTR_TO_PACKET_META);
+            default -> Access.SCALAR;
+        };
+    }
+
+    private static Access skb(int off, int size, boolean write, boolean packetAccess, boolean tc) {
+        if (off + size > SKB_SIZE || off % size != 0) {
+            return Access.DENIED;
+        }
+        if (write) {
+            boolean cb = off >= CB && off + size <= CB_END;
+            if (cb) {
+                return Access.SCALAR;
+            }
+            if (size != 4 && !(off == TSTAMP && size == 8)) {
+                return Access.DENIED;
+            }
+            boolean writable = off == MARK || off == PRIORITY || off == TSTAMP
+                    || (tc && (off == TC_INDEX || off == TC_CLASSID || off == QUEUE_MAPPING));
+            return writable ? Access.SCALAR : Access.DENIED;
+        }
+        switch (off) {
+            case DATA, DATA_END, DATA_META -> {
+                if (!packetAccess || size != 4 || (off == DATA_META && !tc)) {
+                    return Access.DENIED;
+                }
+                return new Access(true, off == DATA ? RegType.PTR_TO_PACKET
+                        : off == DATA_END ? RegType.PTR_TO_PACKET_END : RegType.PTR_TO_PACKET_META);
+            }
+            case FLOW_KEYS, SK -> {
+                return Access.DENIED;
+            }
+            default -> { }
+        }
+        if (off >= TSTAMP && off < TSTAMP + 8 || off >= HWTSTAMP) {
+            return size == 8 && (off == TSTAMP || off == HWTSTAMP) ? Access.SCALAR : Access.DENIED;
+        }
+        if (off == TC_CLASSID && !tc) {
+            return Access.DENIED;
+        }
+        if (off >= FAMILY && off < LOCAL_PORT_END && !packetAccess) {
+            return Access.DENIED;
+        }
+        if (off >= TSTAMP_TYPE && off < HWTSTAMP) {
+            return size == 1 && off == TSTAMP_TYPE ? Access.SCALAR : Access.DENIED;
+        }
+        return size <= 4 ? Access.SCALAR : Access.DENIED;
+    }
+
+    private static Access readOnlyAligned(int off, int size, boolean write, int limit) {
+        if (write || off + size > limit || off % size != 0 || size > 8) {
+            return Access.DENIED;
+        }
+        return Access.SCALAR;
+    }
+
+    private static Access perfEvent(int off, int size, boolean write) {
+        if (write || off + size > PERF_EVENT_SIZE || off % size != 0) {
+            return Access.DENIED;
+        }
+        if (off >= PT_REGS_SIZE && size != 8 && size != 4 && size != 2 && size != 1) {
+            return Access.DENIED;
+        }
+        return Access.SCALAR;
+    }
+
+    private static Access sockOps(int off, int size, boolean write) {
+        if (off + size > SOCK_OPS_SIZE || off % size != 0) {
+            return Access.DENIED;
+        }
+        // op, args/reply, family ... are u32; sk_txhash (offset 0x98?) and reply fields are writable.
+        if (write) {
+            boolean replies = off >= 4 && off + size <= 20; // union of args[4] / reply / replylong[4]
+            return replies && size == 4 ? Access.SCALAR : Access.DENIED;
+        }
+        return size <= 8 ? Access.SCALAR : Access.DENIED;
+    }
+}

@@ -1,0 +1,85 @@
+package io.bpf4j.verifier.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An abstract machine state: the call frames (innermost last) and the references the program holds. */
+public final class State {
+    final List<Frame> frames = new ArrayList<>();
+    /** Acquired references still held: pairs of (reference id, instruction that acquired it). */
+    final List<int[]> refs = new ArrayList<>();
+    /** The explored-state node this state descends from, for loop detection and branch counting. */
+    Explored parent;
+    /** Instructions processed on the path to here since the last checkpoint (for loop heuristics). */
+    int pathLength;
+    /** Whether this path only runs speculatively (a mispredicted branch), explored for unprivileged programs. */
+    boolean speculative;
+
+    State copy() {
+        State s = new State();
+        for (Frame f : frames) {
+            s.frames.add(f.copy());
+        }
+        for (int[] r : refs) {
+            s.refs.add(r.clone());
+        }
+        s.parent = parent;
+        s.pathLength = pathLength;
+        s.speculative = speculative;
+        return s;
+    }
+
+    Frame cur() {
+        return frames.get(frames.size() - 1);
+    }
+
+    Reg reg(int r) {
+        return cur().regs[r];
+    }
+
+    boolean sameAs(State o) {
+        if (frames.size() != o.frames.size() || refs.size() != o.refs.size() || speculative != o.speculative) {
+            return false;
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            if (!frames.get(i).sameAs(o.frames.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An explored state remembered at an instruction: its snapshot and how many paths below it are still open. */
+    static final class Explored {
+        final State state;
+        final Explored parent;
+        final int pc;
+        final long fingerprint;
+        int branches = 1;
+        int hits;
+        int misses;
+
+        Explored(State state, Explored parent, int pc, long fingerprint) {
+            this.state = state;
+            this.parent = parent;
+            this.pc = pc;
+            this.fingerprint = fingerprint;
+        }
+    }
+
+    /** A hash equal for states that are {@link #sameAs} each other (identities ignored). */
+    long fingerprint() {
+        long h = frames.size() * 31L + refs.size();
+        for (Frame f : frames) {
+            h = h * 1_000_003L + f.callsite;
+            for (Reg r : f.regs) {
+                h = h * 31 + r.fingerprint();
+            }
+            h = h * 31 + java.util.Arrays.hashCode(f.stype);
+            for (Reg r : f.spills) {
+                h = h * 31 + (r == null ? 0 : r.fingerprint());
+            }
+        }
+        return h;
+    }
+}
