@@ -299,46 +299,53 @@ class ClassicConverterTest {
 
     // ------------------------------------------------------------------ random programs against the reference
 
+    private static final int[] RANDOM_CODES = {LD | IMM, LDX | IMM, LD | MEM, LDX | MEM, ST, STX, LD | W | LEN, LDX | W | LEN,
+        MISC | TAX, MISC | TXA, ALU | NEG, LDX | B | MSH, LD | W | ABS, LD | H | ABS, LD | B | ABS, LD | W | IND, LD | H | IND,
+        LD | B | IND, ALU | ADD | K, ALU | ADD | X, ALU | SUB | K, ALU | SUB | X, ALU | MUL | K, ALU | MUL | X, ALU | DIV | K,
+        ALU | DIV | X, ALU | MOD | K, ALU | MOD | X, ALU | AND | K, ALU | AND | X, ALU | OR | K, ALU | OR | X,
+        ALU | XOR | K, ALU | XOR | X, ALU | LSH | K, ALU | LSH | X, ALU | RSH | K, ALU | RSH | X,
+        JMP | JA, JMP | JEQ | K, JMP | JEQ | X, JMP | JGT | K, JMP | JGT | X, JMP | JGE | K, JMP | JGE | X,
+        JMP | JSET | K, JMP | JSET | X, RET | A, RET | K};
+
+    /** A random valid socket filter: scratch memory initialized, then 5 to 44 instructions of every kind. */
+    static ClassicProgram randomProgram(Random random) {
+        List<ClassicInstruction> insns = new ArrayList<>();
+        for (int m = 0; m < MEMWORDS; m++) {
+            insns.add(ClassicInstruction.stmt(LD | IMM, random.nextInt()));
+            insns.add(ClassicInstruction.stmt(ST, m));
+        }
+        int body = 5 + random.nextInt(40);
+        int total = insns.size() + body + 1;
+        for (int i = 0; i < body; i++) {
+            int pc = insns.size();
+            int code = RANDOM_CODES[random.nextInt(RANDOM_CODES.length)];
+            int k = switch (code) {
+                case LD | MEM, LDX | MEM, ST, STX -> random.nextInt(MEMWORDS);
+                case ALU | LSH | K, ALU | RSH | K -> random.nextInt(32);
+                case ALU | DIV | K, ALU | MOD | K -> 1 + random.nextInt(100);
+                case LD | W | ABS, LD | H | ABS, LD | B | ABS, LDX | B | MSH -> random.nextInt(TCP_FRAME.length + 8);
+                case LD | W | IND, LD | H | IND, LD | B | IND -> random.nextInt(64) - 8;
+                case LDX | IMM -> random.nextBoolean() ? random.nextInt(64) : random.nextInt();
+                case JMP | JA -> random.nextInt(total - pc - 1);
+                default -> random.nextBoolean() ? random.nextInt(256) : random.nextInt();
+            };
+            int reach = Math.min(255, total - pc - 2);
+            int jt = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
+            int jf = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
+            insns.add(new ClassicInstruction(code, jt, jf, k));
+        }
+        insns.add(ClassicInstruction.stmt(RET | A, 0));
+        ClassicProgram p = ClassicProgram.of(insns);
+        ClassicChecker.check(p, FilterKind.SOCKET_FILTER);
+        return p;
+    }
+
     @Test
     void randomProgramsAgreeWithTheReferenceInterpreter() {
         Random random = new Random(42);
-        int[] codes = {LD | IMM, LDX | IMM, LD | MEM, LDX | MEM, ST, STX, LD | W | LEN, LDX | W | LEN, MISC | TAX, MISC | TXA,
-            ALU | NEG, LDX | B | MSH, LD | W | ABS, LD | H | ABS, LD | B | ABS, LD | W | IND, LD | H | IND, LD | B | IND,
-            ALU | ADD | K, ALU | ADD | X, ALU | SUB | K, ALU | SUB | X, ALU | MUL | K, ALU | MUL | X, ALU | DIV | K,
-            ALU | DIV | X, ALU | MOD | K, ALU | MOD | X, ALU | AND | K, ALU | AND | X, ALU | OR | K, ALU | OR | X,
-            ALU | XOR | K, ALU | XOR | X, ALU | LSH | K, ALU | LSH | X, ALU | RSH | K, ALU | RSH | X,
-            JMP | JA, JMP | JEQ | K, JMP | JEQ | X, JMP | JGT | K, JMP | JGT | X, JMP | JGE | K, JMP | JGE | X,
-            JMP | JSET | K, JMP | JSET | X, RET | A, RET | K};
         int runs = 0;
         for (int n = 0; n < 400; n++) {
-            List<ClassicInstruction> insns = new ArrayList<>();
-            for (int m = 0; m < MEMWORDS; m++) {
-                insns.add(ClassicInstruction.stmt(LD | IMM, random.nextInt()));
-                insns.add(ClassicInstruction.stmt(ST, m));
-            }
-            int body = 5 + random.nextInt(40);
-            int total = insns.size() + body + 1;
-            for (int i = 0; i < body; i++) {
-                int pc = insns.size();
-                int code = codes[random.nextInt(codes.length)];
-                int k = switch (code) {
-                    case LD | MEM, LDX | MEM, ST, STX -> random.nextInt(MEMWORDS);
-                    case ALU | LSH | K, ALU | RSH | K -> random.nextInt(32);
-                    case ALU | DIV | K, ALU | MOD | K -> 1 + random.nextInt(100);
-                    case LD | W | ABS, LD | H | ABS, LD | B | ABS, LDX | B | MSH -> random.nextInt(TCP_FRAME.length + 8);
-                    case LD | W | IND, LD | H | IND, LD | B | IND -> random.nextInt(64) - 8;
-                    case LDX | IMM -> random.nextBoolean() ? random.nextInt(64) : random.nextInt();
-                    case JMP | JA -> random.nextInt(total - pc - 1);
-                    default -> random.nextBoolean() ? random.nextInt(256) : random.nextInt();
-                };
-                int reach = Math.min(255, total - pc - 2);
-                int jt = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
-                int jf = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
-                insns.add(new ClassicInstruction(code, jt, jf, k));
-            }
-            insns.add(ClassicInstruction.stmt(RET | A, 0));
-            ClassicProgram p = ClassicProgram.of(insns);
-            ClassicChecker.check(p, FilterKind.SOCKET_FILTER);
+            ClassicProgram p = randomProgram(random);
             for (byte[] frame : List.of(TCP_FRAME, Frames.hex("0001020304050607080900"))) {
                 SkBuff skb = SocketFilter.skbOf(frame);
                 assertThat(run(p, skb)).as("program %d:\n%s", n, ClassicWriter.toText(p, ClassicFormat.TCPDUMP))
