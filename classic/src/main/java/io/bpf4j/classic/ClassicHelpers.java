@@ -9,7 +9,10 @@ import io.bpf4j.runtime.BpfRuntime;
  * payload offset ({@code SKF_AD_PAY_OFFSET}, from a flow dissection of the packet) and netlink
  * attribute lookups ({@code SKF_AD_NLATTR}, {@code SKF_AD_NLATTR_NEST}). They have bpf4j's own
  * ids, above Linux's helper ids; a runtime that runs converted filters needs them
- * ({@link #register}). The CPU and random loads use the standard helpers.
+ * ({@link #register}). The CPU and random loads use the standard helpers. Loads relative to the
+ * link-layer or network header ({@code SKF_LL_OFF}, {@code SKF_NET_OFF}) also go through a helper:
+ * the link-layer header is where the packet data starts (as on packet sockets), and the network
+ * header follows it after 14 bytes on Ethernet and loopback devices, 0 on others.
  */
 public final class ClassicHelpers {
     /** {@code hatype(ctx)}: the device's ARPHRD type. */
@@ -20,6 +23,14 @@ public final class ClassicHelpers {
     public static final int NLATTR = 0x20003;
     /** {@code nlattr_nest(ctx, offset, type)}: the same inside the attribute at offset. */
     public static final int NLATTR_NEST = 0x20004;
+
+    /**
+     * {@code load_relative(ctx, offset, size)}: a packet load at a negative offset,
+     * {@code SKF_LL_OFF + n} (n bytes from the link-layer header) or {@code SKF_NET_OFF + n} (from
+     * the network header); the big-endian value, or -1 (all 64 bits) when the bytes are outside the
+     * packet, which ends the program with 0.
+     */
+    public static final int LOAD_RELATIVE = 0x20005;
 
     /** {@code ARPHRD_ETHER}: the device type of Ethernet interfaces. */
     public static final int ARPHRD_ETHER = 1;
@@ -39,7 +50,9 @@ public final class ClassicHelpers {
                 .helper(HATYPE, "classic_hatype", (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
                 .helper(PAY_OFFSET, "classic_pay_offset", PacketHelpers::payOffset)
                 .helper(NLATTR, "classic_nlattr", PacketHelpers::nlattr)
-                .helper(NLATTR_NEST, "classic_nlattr_nest", PacketHelpers::nlattrNest);
+                .helper(NLATTR_NEST, "classic_nlattr_nest", PacketHelpers::nlattrNest)
+                .helper(LOAD_RELATIVE, "classic_load_relative", PacketHelpers.loadRelative(
+                        deviceType == ARPHRD_ETHER || deviceType == ARPHRD_LOOPBACK ? 14 : 0));
     }
 
     /** A runtime with the standard helpers and these, for Ethernet devices. */

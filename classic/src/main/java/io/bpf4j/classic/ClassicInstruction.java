@@ -58,7 +58,7 @@ public record ClassicInstruction(int code, int jt, int jf, int k) {
     }
 
     /** The instruction as libpcap's {@code bpf_image} prints it at index {@code pc}. */
-    public String toString(int pc) {
+    public String listing(int pc) {
         return ClassicWriter.tcpdumpLine(this, pc);
     }
 

@@ -21,6 +21,7 @@ import java.util.Optional;
  * {@code --enable-native-access=io.bpf4j.classic} (or {@code ALL-UNNAMED} on the class path) to
  * avoid the JDK's warning.
  */
+@SuppressWarnings("restricted") // calling libpcap is the point of this class
 public final class Libpcap {
     /** The netmask tcpdump compiles with when it reads a file: 0 (then {@code ip broadcast} means 255.255.255.255). */
     private static final int FILE_NETMASK = 0;

@@ -11,8 +11,9 @@ import java.util.Objects;
  * the packet the socket receives ({@code min(return value, packet length)}; 0 drops it).
  *
  * <pre>{@code
- * SocketFilter f = SocketFilter.of(Tcpdump.compile("tcp port 80", LinkType.ETHERNET));
- * if (f.matches(frame)) { ... }
+ * SocketFilter f = SocketFilter.of(Tcpdump.compileEthernet("tcp port 80"));
+ * if (f.matches(frame)) { ... }                        // an Ethernet frame
+ * int kept = f.run(SkBuff.ofEthernet(frame)).bytesKept();
  * }</pre>
  *
  * Thread-safe: runs may happen on any number of threads at once.

@@ -140,6 +140,27 @@ class ClassicConverterTest {
     }
 
     @Test
+    void loadsRelativeToTheLinkAndNetworkHeaders() {
+        int net = SKF_NET_OFF;
+        int ll = SKF_LL_OFF;
+        assertThat(run("ldb [" + (net + 9) + "]\nret a", TCP_FRAME)).isEqualTo(6); // IPv4 protocol
+        assertThat(run("ld [" + (net + 16) + "]\nret a", TCP_FRAME)).isEqualTo(0x0a000002L); // destination
+        assertThat(run("ldh [" + (ll + 12) + "]\nret a", TCP_FRAME)).isEqualTo(0x0800);
+        assertThat(run("ldx #9\nldb [x + " + net + "]\nret a", TCP_FRAME)).isEqualTo(6);
+        assertThat(run("ldxb 4*([" + net + "]&0xf)\ntxa\nret a", TCP_FRAME)).isEqualTo(20);
+        // outside the packet, or below SKF_LL_OFF: the program ends with 0
+        assertThat(run("ldb [" + (net + TCP_FRAME.length - 14) + "]\nret #1", TCP_FRAME)).isZero();
+        assertThat(run("ldb [" + (net + TCP_FRAME.length - 15) + "]\nret #1", TCP_FRAME)).isEqualTo(1);
+        assertThat(run("ldb [" + (ll - 1) + "]\nret #1", TCP_FRAME)).isZero();
+        assertThat(run("ld [" + (ll + TCP_FRAME.length - 3) + "]\nret #1", TCP_FRAME)).isZero();
+        // on a device without a link-layer header, the network header is where the data starts
+        BpfRuntime raw = ClassicHelpers.register(BpfRuntime.builder(), 0xfffe).build();
+        SocketFilter f = SocketFilter.of(ClassicReader.parse("ldb [" + net + "]\nret a", ClassicFormat.BPF_ASM), raw);
+        assertThat(f.run(SkBuff.ofNetwork(0x0800, java.util.Arrays.copyOfRange(TCP_FRAME, 14, TCP_FRAME.length))).returnValue())
+                .isEqualTo(0x45);
+    }
+
+    @Test
     void divisionByAZeroXEndsTheProgramWithZero() {
         assertThat(run("ld #10\nldx #0\ndiv x\nret #5", TCP_FRAME)).isEqualTo(0);
         assertThat(run("ld #10\nldx #0\nmod x\nret #5", TCP_FRAME)).isEqualTo(0);
@@ -246,8 +267,8 @@ class ClassicConverterTest {
                 ClassicFormat.BPF_ASM);
         Instructions ebpf = ClassicConverter.convert(p, FilterKind.SOCKET_FILTER);
         // prologue: A and X cleared, context kept in r6
-        assertThat(ebpf.get(0)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.XOR | Opcodes.X, 0, 0, 0, 0));
-        assertThat(ebpf.get(1)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.XOR | Opcodes.X, 7, 7, 0, 0));
+        assertThat(ebpf.get(0)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.MOV | Opcodes.K, 0, 0, 0, 0));
+        assertThat(ebpf.get(1)).isEqualTo(Instruction.of(Opcodes.ALU | Opcodes.MOV | Opcodes.K, 7, 0, 0, 0));
         assertThat(ebpf.get(2)).isEqualTo(Instruction.of(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, 6, 1, 0, 0));
         // packet loads are legacy packet loads; jumps only go forward; every path ends in exit
         assertThat(ebpf.get(3)).isEqualTo(Instruction.of(Opcodes.LD | Opcodes.ABS | Opcodes.H, 0, 0, 0, 12));
@@ -278,46 +299,53 @@ class ClassicConverterTest {
 
     // ------------------------------------------------------------------ random programs against the reference
 
+    private static final int[] RANDOM_CODES = {LD | IMM, LDX | IMM, LD | MEM, LDX | MEM, ST, STX, LD | W | LEN, LDX | W | LEN,
+        MISC | TAX, MISC | TXA, ALU | NEG, LDX | B | MSH, LD | W | ABS, LD | H | ABS, LD | B | ABS, LD | W | IND, LD | H | IND,
+        LD | B | IND, ALU | ADD | K, ALU | ADD | X, ALU | SUB | K, ALU | SUB | X, ALU | MUL | K, ALU | MUL | X, ALU | DIV | K,
+        ALU | DIV | X, ALU | MOD | K, ALU | MOD | X, ALU | AND | K, ALU | AND | X, ALU | OR | K, ALU | OR | X,
+        ALU | XOR | K, ALU | XOR | X, ALU | LSH | K, ALU | LSH | X, ALU | RSH | K, ALU | RSH | X,
+        JMP | JA, JMP | JEQ | K, JMP | JEQ | X, JMP | JGT | K, JMP | JGT | X, JMP | JGE | K, JMP | JGE | X,
+        JMP | JSET | K, JMP | JSET | X, RET | A, RET | K};
+
+    /** A random valid socket filter: scratch memory initialized, then 5 to 44 instructions of every kind. */
+    static ClassicProgram randomProgram(Random random) {
+        List<ClassicInstruction> insns = new ArrayList<>();
+        for (int m = 0; m < MEMWORDS; m++) {
+            insns.add(ClassicInstruction.stmt(LD | IMM, random.nextInt()));
+            insns.add(ClassicInstruction.stmt(ST, m));
+        }
+        int body = 5 + random.nextInt(40);
+        int total = insns.size() + body + 1;
+        for (int i = 0; i < body; i++) {
+            int pc = insns.size();
+            int code = RANDOM_CODES[random.nextInt(RANDOM_CODES.length)];
+            int k = switch (code) {
+                case LD | MEM, LDX | MEM, ST, STX -> random.nextInt(MEMWORDS);
+                case ALU | LSH | K, ALU | RSH | K -> random.nextInt(32);
+                case ALU | DIV | K, ALU | MOD | K -> 1 + random.nextInt(100);
+                case LD | W | ABS, LD | H | ABS, LD | B | ABS, LDX | B | MSH -> random.nextInt(TCP_FRAME.length + 8);
+                case LD | W | IND, LD | H | IND, LD | B | IND -> random.nextInt(64) - 8;
+                case LDX | IMM -> random.nextBoolean() ? random.nextInt(64) : random.nextInt();
+                case JMP | JA -> random.nextInt(total - pc - 1);
+                default -> random.nextBoolean() ? random.nextInt(256) : random.nextInt();
+            };
+            int reach = Math.min(255, total - pc - 2);
+            int jt = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
+            int jf = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
+            insns.add(new ClassicInstruction(code, jt, jf, k));
+        }
+        insns.add(ClassicInstruction.stmt(RET | A, 0));
+        ClassicProgram p = ClassicProgram.of(insns);
+        ClassicChecker.check(p, FilterKind.SOCKET_FILTER);
+        return p;
+    }
+
     @Test
     void randomProgramsAgreeWithTheReferenceInterpreter() {
         Random random = new Random(42);
-        int[] codes = {LD | IMM, LDX | IMM, LD | MEM, LDX | MEM, ST, STX, LD | W | LEN, LDX | W | LEN, MISC | TAX, MISC | TXA,
-            ALU | NEG, LDX | B | MSH, LD | W | ABS, LD | H | ABS, LD | B | ABS, LD | W | IND, LD | H | IND, LD | B | IND,
-            ALU | ADD | K, ALU | ADD | X, ALU | SUB | K, ALU | SUB | X, ALU | MUL | K, ALU | MUL | X, ALU | DIV | K,
-            ALU | DIV | X, ALU | MOD | K, ALU | MOD | X, ALU | AND | K, ALU | AND | X, ALU | OR | K, ALU | OR | X,
-            ALU | XOR | K, ALU | XOR | X, ALU | LSH | K, ALU | LSH | X, ALU | RSH | K, ALU | RSH | X,
-            JMP | JA, JMP | JEQ | K, JMP | JEQ | X, JMP | JGT | K, JMP | JGT | X, JMP | JGE | K, JMP | JGE | X,
-            JMP | JSET | K, JMP | JSET | X, RET | A, RET | K};
         int runs = 0;
         for (int n = 0; n < 400; n++) {
-            List<ClassicInstruction> insns = new ArrayList<>();
-            for (int m = 0; m < MEMWORDS; m++) {
-                insns.add(ClassicInstruction.stmt(LD | IMM, random.nextInt()));
-                insns.add(ClassicInstruction.stmt(ST, m));
-            }
-            int body = 5 + random.nextInt(40);
-            int total = insns.size() + body + 1;
-            for (int i = 0; i < body; i++) {
-                int pc = insns.size();
-                int code = codes[random.nextInt(codes.length)];
-                int k = switch (code) {
-                    case LD | MEM, LDX | MEM, ST, STX -> random.nextInt(MEMWORDS);
-                    case ALU | LSH | K, ALU | RSH | K -> random.nextInt(32);
-                    case ALU | DIV | K, ALU | MOD | K -> 1 + random.nextInt(100);
-                    case LD | W | ABS, LD | H | ABS, LD | B | ABS, LDX | B | MSH -> random.nextInt(TCP_FRAME.length + 8);
-                    case LD | W | IND, LD | H | IND, LD | B | IND -> random.nextInt(64) - 8;
-                    case LDX | IMM -> random.nextBoolean() ? random.nextInt(64) : random.nextInt();
-                    case JMP | JA -> random.nextInt(total - pc - 1);
-                    default -> random.nextBoolean() ? random.nextInt(256) : random.nextInt();
-                };
-                int reach = Math.min(255, total - pc - 2);
-                int jt = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
-                int jf = (code & 0x07) == JMP && code != (JMP | JA) ? random.nextInt(reach + 1) : 0;
-                insns.add(new ClassicInstruction(code, jt, jf, k));
-            }
-            insns.add(ClassicInstruction.stmt(RET | A, 0));
-            ClassicProgram p = ClassicProgram.of(insns);
-            ClassicChecker.check(p, FilterKind.SOCKET_FILTER);
+            ClassicProgram p = randomProgram(random);
             for (byte[] frame : List.of(TCP_FRAME, Frames.hex("0001020304050607080900"))) {
                 SkBuff skb = SocketFilter.skbOf(frame);
                 assertThat(run(p, skb)).as("program %d:\n%s", n, ClassicWriter.toText(p, ClassicFormat.TCPDUMP))

@@ -24,7 +24,9 @@ import java.util.List;
  *
  * <p>Packet loads ({@code ld [k]}, {@code ldh [x + k]}) become eBPF's legacy packet loads
  * ({@code LD|ABS}, {@code LD|IND}), which the engine runs with classic semantics: big-endian, and
- * the program ends with 0 when the bytes are outside the packet. Ancillary loads read
+ * the program ends with 0 when the bytes are outside the packet. Loads relative to the
+ * link-layer or network header ({@code SKF_LL_OFF + n}, {@code SKF_NET_OFF + n}, also with X)
+ * call {@code ClassicHelpers.LOAD_RELATIVE}, as Linux calls its negative-offset helper. Ancillary loads read
  * {@code struct __sk_buff} fields or call helpers; division by X tests X first and ends the
  * program with 0 when it is zero, as Linux does. Seccomp filters read {@code struct
  * seccomp_data} through r6 with ordinary 32-bit loads.
@@ -60,13 +62,20 @@ public final class Converter {
     }
 
     private Instructions run() {
-        // Classic programs start with A = X = 0 (Linux's prologue), and keep the context in r6.
-        alu32Reg(Opcodes.XOR, A, A);
-        alu32Reg(Opcodes.XOR, X, X);
+        // Classic programs start with A = X = 0, and keep the context in r6. (Linux's converter
+        // clears them with xor, which its verifier would refuse as a read of uninitialized
+        // registers in a program loaded through bpf(); moves of 0 do the same and pass.)
+        mov32(A, 0);
+        mov32(X, 0);
         emit(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, CTX, 1, 0, 0);
+        boolean[] reachable = reachable();
         for (int pc = 0; pc < program.size(); pc++) {
             start[pc] = out.size();
-            translate(program.get(pc), pc);
+            // Dead classic code is left out: it never runs, and Linux's verifier refuses
+            // unreachable instructions in eBPF it is given. No jump targets it.
+            if (reachable[pc]) {
+                translate(program.get(pc), pc);
+            }
         }
         for (int[] f : fixups) {
             int index = f[0];
@@ -78,6 +87,30 @@ public final class Converter {
             out.set(index, Instruction.of(j.opcode(), j.dst(), j.src(), offset, j.imm()));
         }
         return Instructions.of(out);
+    }
+
+    /** Which classic instructions some path from the first reaches (jumps only go forward). */
+    private boolean[] reachable() {
+        boolean[] reached = new boolean[program.size()];
+        reached[0] = true;
+        for (int pc = 0; pc < program.size(); pc++) {
+            if (!reached[pc]) {
+                continue;
+            }
+            ClassicInstruction insn = program.get(pc);
+            if (insn.isReturn()) {
+                continue;
+            }
+            if (insn.code() == (ClassicOpcodes.JMP | ClassicOpcodes.JA)) {
+                reached[pc + 1 + insn.k()] = true;
+            } else if (insn.isConditionalJump()) {
+                reached[pc + 1 + insn.jt()] = true;
+                reached[pc + 1 + insn.jf()] = true;
+            } else {
+                reached[pc + 1] = true;
+            }
+        }
+        return reached;
     }
 
     private void translate(ClassicInstruction insn, int pc) {
@@ -131,15 +164,32 @@ public final class Converter {
                     emit(Opcodes.LDX | Opcodes.MEM | Opcodes.W, A, CTX, k, 0);
                 } else if (insn.ancillary().isPresent()) {
                     ancillary(insn.ancillary().get());
+                } else if (k < 0) {
+                    mov32(2, k);
+                    loadRelative(size);
                 } else {
                     emit(Opcodes.LD | Opcodes.ABS | size, 0, 0, 0, k);
                 }
             }
-            case ClassicOpcodes.IND -> emit(Opcodes.LD | Opcodes.IND | size, 0, X, 0, k);
+            case ClassicOpcodes.IND -> {
+                if (k < ClassicOpcodes.SKF_AD_OFF) {
+                    // ldb [x + SKF_NET_OFF + n]: relative to a header, X bytes in
+                    emit(Opcodes.ALU | Opcodes.MOV | Opcodes.X, 2, X, 0, 0);
+                    emit(Opcodes.ALU | Opcodes.ADD | Opcodes.K, 2, 0, 0, k);
+                    loadRelative(size);
+                } else {
+                    emit(Opcodes.LD | Opcodes.IND | size, 0, X, 0, k);
+                }
+            }
             case ClassicOpcodes.MSH -> {
                 // X = 4 * (P[k] & 0xf), keeping A: the load goes through r0, which is A.
                 emit(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, TMP, A, 0, 0);
-                emit(Opcodes.LD | Opcodes.ABS | Opcodes.B, 0, 0, 0, k);
+                if (k < 0) {
+                    mov32(2, k);
+                    loadRelative(Opcodes.B);
+                } else {
+                    emit(Opcodes.LD | Opcodes.ABS | Opcodes.B, 0, 0, 0, k);
+                }
                 emit(Opcodes.ALU | Opcodes.AND | Opcodes.K, A, 0, 0, 0xf);
                 emit(Opcodes.ALU | Opcodes.LSH | Opcodes.K, A, 0, 0, 2);
                 emit(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, X, A, 0, 0);
@@ -186,6 +236,20 @@ public final class Converter {
         }
     }
 
+    /** A load at the negative offset in w2 through {@link ClassicHelpers#LOAD_RELATIVE}; -1 ends the program with 0. */
+    private void loadRelative(int size) {
+        emit(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, 1, CTX, 0, 0);
+        mov32(3, switch (size) {
+            case Opcodes.H -> 2;
+            case Opcodes.B -> 1;
+            default -> 4;
+        });
+        call(ClassicHelpers.LOAD_RELATIVE);
+        emit(Opcodes.JMP | Opcodes.JNE | Opcodes.K, A, 0, 2, -1);
+        mov32(A, 0);
+        exit();
+    }
+
     private void field(int offset) {
         emit(Opcodes.LDX | Opcodes.MEM | Opcodes.W, A, CTX, offset, 0);
     }
@@ -205,7 +269,7 @@ public final class Converter {
             if (op == ClassicOpcodes.DIV || op == ClassicOpcodes.MOD) {
                 // Classic division by a zero X ends the program with 0.
                 emit(Opcodes.JMP | Opcodes.JNE | Opcodes.K, X, 0, 2, 0);
-                alu32Reg(Opcodes.XOR, A, A);
+                mov32(A, 0);
                 exit();
             }
             alu32Reg(op, A, X);

@@ -71,6 +71,35 @@ public final class PacketHelpers {
         return find(p, at + NLA_HDRLEN, nlaLen - NLA_HDRLEN, (int) x);
     }
 
+    /**
+     * Linux's {@code bpf_internal_load_pointer_neg_helper}: {@code offset} (a classic k, or X + k)
+     * from {@code SKF_NET_OFF} on counts from the network header, from {@code SKF_LL_OFF} on from
+     * the link-layer header, below that nothing; -1 when outside the packet.
+     */
+    public static io.bpf4j.runtime.HelperFunction loadRelative(int networkOffset) {
+        return (ctx, offset, size, r4, r5, h) -> {
+            int k = (int) offset;
+            long at;
+            if (k >= io.bpf4j.classic.ClassicOpcodes.SKF_NET_OFF) {
+                at = networkOffset + (long) (k - io.bpf4j.classic.ClassicOpcodes.SKF_NET_OFF);
+            } else if (k >= io.bpf4j.classic.ClassicOpcodes.SKF_LL_OFF) {
+                at = k - io.bpf4j.classic.ClassicOpcodes.SKF_LL_OFF;
+            } else {
+                return -1;
+            }
+            byte[] p = packet(ctx, h);
+            int n = (int) size;
+            if (at < 0 || at + n > p.length) {
+                return -1;
+            }
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v = v << 8 | (p[(int) at + i] & 0xff);
+            }
+            return v;
+        };
+    }
+
     /** Linux's {@code nla_find}: the offset of the first attribute of {@code type} in {@code [at, at + length)}, or 0. */
     private static long find(byte[] p, int at, int length, int type) {
         int rem = length;

@@ -145,18 +145,20 @@ public final class Statements {
         return new Statement(LD | size | ABS, ancillary(name, in, false));
     }
 
+    /**
+     * The k of an ancillary load by name: libpcap's names ({@code vlanp}, {@code xor_x}) and
+     * bpf_asm's ({@code vlan_avail}, {@code vlan_pr}, {@code rand}) are both accepted in both syntaxes.
+     */
     private static int ancillary(String name, Tokens in, boolean pcapNames) {
         for (Ancillary a : Ancillary.values()) {
-            if (pcapNames ? a.pcapName().equalsIgnoreCase(name)
-                    : a.bpfAsmName().map(name::equalsIgnoreCase).orElse(false) || name.equalsIgnoreCase("vlan_pr")
-                            && a == Ancillary.VLAN_TAG_PRESENT) {
+            if (a.pcapName().equalsIgnoreCase(name) || a.bpfAsmName().map(name::equalsIgnoreCase).orElse(false)
+                    || name.equalsIgnoreCase("vlan_pr") && a == Ancillary.VLAN_TAG_PRESENT) {
                 return a.k();
             }
         }
         throw new ClassicFormatException(in.line(), 1, "unknown ancillary load '" + name + "'; known: "
                 + java.util.Arrays.stream(Ancillary.values())
-                        .map(a -> pcapNames ? a.pcapName() : a.bpfAsmName().orElse(null))
-                        .filter(java.util.Objects::nonNull).toList());
+                        .map(a -> pcapNames ? a.pcapName() : a.bpfAsmName().orElse(a.pcapName())).toList());
     }
 
     private static Statement loadX(Tokens in) {
