@@ -1,4 +1,5 @@
-// What a program sees of its __sk_buff: a tc classifier and a socket filter copy the context
+// What a program sees of its __sk_buff: a tc classifier, a socket filter and a cgroup skb
+// egress program copy the context
 // fields they may read into an array, one record per program, together with the first packet
 // bytes through direct access, bpf_skb_load_bytes and the legacy absolute and indirect loads.
 // Comparing the records with Linux's checks bpf4j's context layout and test-run defaults.
@@ -39,7 +40,7 @@ struct skb_view {
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 2);
+    __uint(max_entries, 3);
     __type(key, __u32);
     __type(value, struct skb_view);
 } views SEC(".maps");
@@ -48,7 +49,8 @@ unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.lo
 unsigned long long load_half(void *skb, unsigned long long off) asm("llvm.bpf.load.half");
 unsigned long long load_word(void *skb, unsigned long long off) asm("llvm.bpf.load.word");
 
-static __always_inline void common(struct __sk_buff *skb, struct skb_view *v)
+/* legacy: whether the program type has the legacy packet loads (cgroup skb programs have not) */
+static __always_inline void common(struct __sk_buff *skb, struct skb_view *v, int legacy)
 {
     v->len = skb->len;
     v->pkt_type = skb->pkt_type;
@@ -69,7 +71,7 @@ static __always_inline void common(struct __sk_buff *skb, struct skb_view *v)
     v->hash = skb->hash;
     v->napi_id = skb->napi_id;
     v->load_result = bpf_skb_load_bytes(skb, 0, v->loaded, sizeof(v->loaded));
-    if (skb->len >= 4) {
+    if (legacy && skb->len >= 4) {
         v->abs_byte = load_byte(skb, 0);
         v->abs_half = load_half(skb, 1);
         v->abs_word = load_word(skb, 2);
@@ -84,7 +86,7 @@ int tc_view(struct __sk_buff *skb)
     struct skb_view *v = bpf_map_lookup_elem(&views, &key);
     if (!v)
         return 2;
-    common(skb, v);
+    common(skb, v, 1);
     v->tc_index = skb->tc_index;
     v->tc_classid = skb->tc_classid;
     v->wire_len = skb->wire_len;
@@ -106,8 +108,25 @@ int socket_view(struct __sk_buff *skb)
     struct skb_view *v = bpf_map_lookup_elem(&views, &key);
     if (!v)
         return 0;
-    common(skb, v);
+    common(skb, v, 1);
     return skb->len - 1; /* keep all but the last byte */
+}
+
+SEC("cgroup_skb/egress")
+int cgroup_view(struct __sk_buff *skb)
+{
+    __u32 key = 2;
+    struct skb_view *v = bpf_map_lookup_elem(&views, &key);
+    if (!v)
+        return 0;
+    common(skb, v, 0);
+    v->tstamp = skb->tstamp;
+    void *data = (void *)(long)skb->data;
+    void *end = (void *)(long)skb->data_end;
+    v->data_length = end - data;
+    if (data + 8 <= end)
+        __builtin_memcpy(v->direct, data, 8);
+    return skb->len > 100 ? 0 : 1; /* let small packets out */
 }
 
 char LICENSE[] SEC("license") = "GPL";

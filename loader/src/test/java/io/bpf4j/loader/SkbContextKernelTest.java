@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * skb_context.c: a tc classifier and a socket filter record every {@code __sk_buff} field they
+ * skb_context.c: a tc classifier, a socket filter and a cgroup skb program record every {@code __sk_buff} field they
  * may read, and the packet's first bytes through direct access, bpf_skb_load_bytes and the legacy
  * loads. bpf4j is given the skb a kernel test run builds (see {@link #kernelTestRunSkb}); the
  * records and return values must then be Linux's, byte for byte.
@@ -99,6 +99,20 @@ class SkbContextKernelTest {
         // through. So the kernel is given zeros where bpf4j was given cb, and both show zeros.
         KernelOracle oracle = KernelOracle.require(temp);
         KernelRun kernel = oracle.run(OBJECT, frame, "-p", "socket_view", "-x",
+                oracle.contextFile(context(mark, priority, new int[5])));
+        assertThat(r).as("%s: return value", name).isEqualTo(kernel.retval());
+        KernelOracle.assertSameMaps(kernel, obj, name);
+    }
+
+    @ParameterizedTest(name = "cgroup skb: {0}")
+    @MethodSource("cases")
+    void cgroupSkbSeesWhatLinuxShows(String name, byte[] frame, int mark, int priority, int[] cb) {
+        // (cgroup skb programs, like socket filters, start from the network header, with cb zeroed)
+        LoadedObject obj = KernelOracle.load(OBJECT);
+        long r = obj.program("cgroup_view").runCgroupSkb(kernelTestRunSkb(frame, true, mark, priority, cb)).returnValue();
+        assertThat(r).isEqualTo(frame.length - 14 > 100 ? 0 : 1);
+        KernelOracle oracle = KernelOracle.require(temp);
+        KernelRun kernel = oracle.run(OBJECT, frame, "-p", "cgroup_view", "-x",
                 oracle.contextFile(context(mark, priority, new int[5])));
         assertThat(r).as("%s: return value", name).isEqualTo(kernel.retval());
         KernelOracle.assertSameMaps(kernel, obj, name);

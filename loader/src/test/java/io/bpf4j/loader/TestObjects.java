@@ -26,8 +26,8 @@ final class TestObjects {
     /** The C sources under src/test/c, by base name. */
     static final List<String> NAMES = List.of("xdp_maps", "socket_legacy", "global_data", "calls", "tail_calls",
             "special_maps", "multi", "flow_parser", "lru_collector", "lpm_router", "ringbuf_events", "tc_nat",
-            "percpu_stats", "atomic_counters", "skb_context", "xdp_tunnel", "queue_maps", "blocklist",
-            "freplace_target", "freplace_policy");
+            "percpu_stats", "atomic_counters", "skb_context", "xdp_tunnel", "queue_maps", "blocklist", "map_errors",
+            "helper_errors", "tail_chain", "freplace_target", "freplace_policy");
 
     /** Where the objects come from. */
     enum Source {

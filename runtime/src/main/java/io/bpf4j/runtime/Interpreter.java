@@ -253,6 +253,9 @@ final class Interpreter implements DecodedProgram {
         // Saved r6-r9 and return addresses of the calling frames.
         final long[] savedRegisters = new long[MAX_FRAMES * 4];
         final int[] returnPc = new int[MAX_FRAMES];
+        // The program each calling frame runs: a tail call from a subprogram replaces only that
+        // frame's program, and its callers resume in theirs.
+        final Interpreter[] frameProgram = new Interpreter[MAX_FRAMES];
         int depth = baseDepth;
 
         final long[] before = tracer == null ? null : new long[REGISTER_COUNT];
@@ -398,6 +401,7 @@ final class Interpreter implements DecodedProgram {
                 // ---------------- calls and exit
                 case CALL_IMM -> {
                     if (s == CALL_LOCAL) {
+                        frameProgram[depth] = program;
                         depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
                         pc = at + (int) imm + 1;
                     } else {
@@ -413,10 +417,11 @@ final class Interpreter implements DecodedProgram {
                     if (target == null) {
                         r[0] = -2; // -ENOENT: Linux goes on with the next instruction
                     } else {
-                        if (depth != 0 || baseDepth != 0) {
-                            throw new ProgramFault(at, "tail call from a bpf-to-bpf function or callback is not supported");
+                        if (baseDepth != 0) {
+                            throw new ProgramFault(at, "tail call from a callback is not supported");
                         }
-                        // The target replaces this program: same frame, same context in r1.
+                        // The target replaces this program (in a subprogram: this frame's program,
+                        // whose caller gets the target's r0): same frame, same context in r1.
                         program = target;
                         opcodes = target.opcodes;
                         dsts = target.dsts;
@@ -428,7 +433,7 @@ final class Interpreter implements DecodedProgram {
                         long ctx = r[1];
                         java.util.Arrays.fill(r, 0);
                         r[1] = ctx;
-                        r[FRAME_POINTER] = frameTop[0];
+                        r[FRAME_POINTER] = frameTop[depth];
                         pc = 0;
                     }
                 }
@@ -439,6 +444,7 @@ final class Interpreter implements DecodedProgram {
                         if (fn < 0 || fn >= end || opcodes[fn] == -1) {
                             throw new ProgramFault(at, String.format("callx to 0x%x, which is not an instruction", target));
                         }
+                        frameProgram[depth] = program;
                         depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
                         pc = fn;
                     } else {
@@ -470,6 +476,17 @@ final class Interpreter implements DecodedProgram {
                     r[9] = savedRegisters[base + 3];
                     r[FRAME_POINTER] = frameTop[depth];
                     pc = returnPc[depth];
+                    if (frameProgram[depth] != program) {
+                        // the frame returned from ran a tail-called program: back to the caller's
+                        program = frameProgram[depth];
+                        opcodes = program.opcodes;
+                        dsts = program.dsts;
+                        srcs = program.srcs;
+                        offsets = program.offsets;
+                        imms = program.imms;
+                        end = opcodes.length;
+                        maps = execution.bind(program.maps);
+                    }
                 }
 
                 // ---------------- 64-bit immediate

@@ -66,6 +66,19 @@ class TailCallTest {
     }
 
     @Test
+    void aTailCallFromASubprogramReplacesOnlyThatFrame() {
+        // main calls sub, which tail-calls the target: the target's r0 comes back to main as sub's,
+        // and main goes on in its own code (as Linux runs it since 5.10)
+        jumps.setProgram(1, RUNTIME.load(target()));
+        Program main = Program.of("main", code(
+                mov64(R6, 1000), callLocal(3), add64(R0, 10), exit(), exit(),
+                mapRef(R2, 0), mov64(R3, 1), call(Interpreter.TAIL_CALL_HELPER), mov64(R0, 7), exit()), List.of(jumps));
+        assertThat(RUNTIME.load(main).run(new byte[] {7})).isEqualTo(117);
+        jumps.clearProgram(1);
+        assertThat(RUNTIME.load(main).run(new byte[] {7})).as("falling through in sub").isEqualTo(17);
+    }
+
+    @Test
     void theTargetUsesItsOwnMaps() {
         var counter = Maps.create(MapDefinition.of(MapType.ARRAY, 4, 8, 1).withName("count"));
         counter.updateLong(0, 41);

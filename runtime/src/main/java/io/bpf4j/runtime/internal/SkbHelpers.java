@@ -33,9 +33,12 @@ import java.nio.ByteOrder;
  *     zero checksum, UDP's "none", is left alone and a result of zero is stored as 0xffff),
  *     {@code BPF_F_MARK_ENFORCE}, {@code BPF_F_PSEUDO_HDR} and {@code BPF_F_IPV6}; the last two
  *     only matter for CHECKSUM_COMPLETE and CHECKSUM_PARTIAL skbs, so they change nothing here.
- * <li>{@code csum_diff(from, from_size, to, to_size, seed)}: the 32-bit one's complement sum of
- *     seed, the complemented from words and the to words (sizes multiples of 4, together at most
- *     512 bytes, else -EINVAL); x86-64's value, equal on every architecture once folded to 16 bits.
+ * <li>{@code csum_diff(from, from_size, to, to_size, seed)}: as Linux since its fix for
+ *     architecture-dependent results (6.13): the one's complement sum of the to bytes with seed,
+ *     minus that of the from bytes (with only from: the complement of the from bytes' sum with the
+ *     complemented seed), folded to 16 bits; any sizes (odd ones too, a trailing byte counting as
+ *     the low byte of a little-endian word), where older kernels wanted multiples of 4 and at most
+ *     512 bytes and returned x86-64's unfolded 32-bit sum.
  * <li>{@code skb_vlan_push(skb, proto, tci)}, {@code skb_vlan_pop(skb)}: as Linux with VLAN
  *     acceleration: the tag lives out of band ({@code __sk_buff.vlan_present/vlan_tci/vlan_proto});
  *     a push while a tag is present first moves that tag into the packet after the MAC addresses;
@@ -82,8 +85,6 @@ public final class SkbHelpers {
     public static final long BPF_F_IPV6 = 1 << 7;
     /** BPF_SKB_MAX_LEN: SKB_MAX_ALLOC, 16 KiB less the 320-byte shared-info block (x86-64, 4 KiB pages). */
     public static final int MAX_LEN = 16384 - 320;
-    /** bpf_csum_diff's scratch buffer: MAX_BPF_STACK bytes. */
-    static final int MAX_CSUM_DIFF = 512;
     static final int VLAN_HLEN = 4;
     static final int IPV6_IPV4_HEADER_DIFFERENCE = 20;
 
@@ -244,24 +245,33 @@ public final class SkbHelpers {
     static long csumDiff(long from, long fromSize, long to, long toSize, long seed, HelperContext h) {
         long fromBytes = fromSize & 0xffffffffL;
         long toBytes = toSize & 0xffffffffL;
-        if (((fromBytes | toBytes) & 3) != 0 || fromBytes + toBytes > MAX_CSUM_DIFF) {
-            return -Errno.EINVAL;
+        long seed32 = seed & 0xffffffffL;
+        long sum;
+        if (fromBytes > 0 && toBytes > 0) {
+            sum = Checksums.sub(partialSum(to, toBytes, seed32, h), partialSum(from, fromBytes, 0, h));
+        } else if (toBytes > 0) {
+            sum = partialSum(to, toBytes, seed32, h);
+        } else if (fromBytes > 0) {
+            sum = ~partialSum(from, fromBytes, ~seed32 & 0xffffffffL, h) & 0xffffffffL;
+        } else {
+            sum = seed32;
         }
+        return Checksums.fold16(sum);
+    }
+
+    /** Linux's csum_partial: the 32-bit one's complement sum of little-endian 16-bit words and a seed. */
+    private static long partialSum(long address, long length, long seed, HelperContext h) {
         Memory memory = h.memory();
-        long sum = seed & 0xffffffffL;
-        if (fromBytes > 0) {
-            long o = memory.checkedOffset(from, (int) fromBytes, false, h.pc());
-            MemorySegment s = memory.segmentOf(from);
-            for (long i = 0; i < fromBytes; i += 4) {
-                sum += ~s.get(LE32, o + i) & 0xffffffffL;
-            }
+        // a length beyond any region (2 GiB at most) fails the region check like any other overrun
+        long o = memory.checkedOffset(address, (int) Math.min(length, Integer.MAX_VALUE), false, h.pc());
+        MemorySegment s = memory.segmentOf(address);
+        long sum = seed;
+        long i = 0;
+        for (; i + 1 < length; i += 2) {
+            sum += s.get(LE16, o + i) & 0xffff;
         }
-        if (toBytes > 0) {
-            long o = memory.checkedOffset(to, (int) toBytes, false, h.pc());
-            MemorySegment s = memory.segmentOf(to);
-            for (long i = 0; i < toBytes; i += 4) {
-                sum += s.get(LE32, o + i) & 0xffffffffL;
-            }
+        if (i < length) {
+            sum += s.get(ValueLayout.JAVA_BYTE, o + i) & 0xff;
         }
         return Checksums.fold32(sum);
     }

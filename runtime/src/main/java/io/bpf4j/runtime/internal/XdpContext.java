@@ -31,6 +31,8 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
     static final int STRUCT_SIZE = 24;
     /** {@code sizeof(struct xdp_frame)} on x86-64: the start of the buffer a frame's data may not move into. */
     static final int XDP_FRAME_SIZE = 40;
+    /** Linux's xdp_metalen_invalid: the metadata length is a byte (skb_shared_info.meta_len). */
+    static final int MAX_META_LENGTH = 255;
     static final int ETH_HLEN = 14;
 
     private final ProgramType type;
@@ -163,7 +165,7 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
             return -Errno.EINVAL;
         }
         long metaLength = data - newMeta;
-        if ((metaLength & 3) != 0 || metaLength > XdpPacket.MAX_METADATA) {
+        if ((metaLength & 3) != 0 || metaLength > MAX_META_LENGTH) {
             return -Errno.EACCES;
         }
         meta = (int) newMeta;

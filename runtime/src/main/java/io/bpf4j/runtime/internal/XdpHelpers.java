@@ -20,7 +20,8 @@ import java.nio.ByteOrder;
  *     front); it may not go below {@code sizeof(struct xdp_frame)} (40) plus the metadata, nor
  *     leave less than 14 bytes; metadata moves with it. -EINVAL otherwise.
  * <li>{@code xdp_adjust_meta(ctx, delta)}: data_meta moves by delta, not below 40 bytes into the
- *     frame nor past data (-EINVAL); the metadata must stay a multiple of 4, at most 32 bytes (-EACCES).
+ *     frame nor past data (-EINVAL); the metadata must stay a multiple of 4 and under 256 bytes
+ *     (-EACCES; the headroom bounds it first). Linux allowed only 32 bytes before 6.x.
  * <li>{@code xdp_adjust_tail(ctx, delta)}: data_end moves by delta, not past the frame's end less
  *     the shared-info block, and leaving at least 14 bytes (-EINVAL); grown bytes are zeroed.
  * <li>{@code redirect(ifindex, flags)} (id 23, shared with tc: see {@link SkbHelpers}): records

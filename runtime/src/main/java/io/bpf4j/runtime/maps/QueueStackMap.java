@@ -58,7 +58,7 @@ public final class QueueStackMap extends BpfMap {
     public int pop(MemorySegment value, long valueOffset) {
         synchronized (lock) {
             if (count == 0) {
-                return -Errno.ENOENT;
+                return empty(value, valueOffset);
             }
             MemorySegment.copy(storage, valueOffset(nextSlot(), 0), value, valueOffset, valueSize);
             if (!stack) {
@@ -73,11 +73,17 @@ public final class QueueStackMap extends BpfMap {
     public int peek(MemorySegment value, long valueOffset) {
         synchronized (lock) {
             if (count == 0) {
-                return -Errno.ENOENT;
+                return empty(value, valueOffset);
             }
             MemorySegment.copy(storage, valueOffset(nextSlot(), 0), value, valueOffset, valueSize);
             return 0;
         }
+    }
+
+    /** Pop or peek of an empty map: Linux zeroes the program's value buffer and returns -ENOENT. */
+    private int empty(MemorySegment value, long valueOffset) {
+        value.asSlice(valueOffset, valueSize).fill((byte) 0);
+        return -Errno.ENOENT;
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param data the frame; Linux's test run rejects frames shorter than an Ethernet header (14
  *     bytes), bpf4j runs them
- * @param metadata bytes just before the data, a multiple of 4 and at most 32 bytes, as Linux requires
+ * @param metadata bytes just before the data, a multiple of 4 and at most {@link #MAX_METADATA} bytes
  * @param ingressIfindex {@code xdp_md.ingress_ifindex}; 1 (the loopback device, as in Linux's test run) by default
  * @param rxQueueIndex {@code xdp_md.rx_queue_index}; 0 by default
  * @param egressIfindex {@code xdp_md.egress_ifindex}, for programs run by a devmap; 0 by default
@@ -25,8 +25,12 @@ public record XdpPacket(byte[] data, byte[] metadata, int ingressIfindex, int rx
     public static final int SHARED_INFO_SIZE = 320;
     /** Bytes of a frame (one page), as in Linux's test run and most drivers. */
     public static final int FRAME_SIZE = 4096;
-    /** Largest metadata, as Linux's {@code xdp_metalen_invalid} allows. */
-    public static final int MAX_METADATA = 32;
+    /**
+     * Largest metadata: what fits in the headroom after Linux's {@code struct xdp_frame} (40
+     * bytes). Linux's own limit ({@code xdp_metalen_invalid}) was 32 bytes and is 255 since the
+     * metadata length became a byte of {@code skb_shared_info}, so the headroom is what bounds it.
+     */
+    public static final int MAX_METADATA = HEADROOM - 40;
 
     public XdpPacket {
         Objects.requireNonNull(data, "data");

@@ -101,7 +101,11 @@ class QueueStackMapTest {
         assertThat(seg(mem).get(U32, 12)).isEqualTo(42);
         assertThat(q.pop(seg(mem), 12)).isZero();
         assertThat(q.pop(seg(mem), 12)).isEqualTo(-Errno.ENOENT);
+        assertThat(seg(mem).get(U32, 12)).as("zeroed, as Linux zeroes the buffer when empty").isZero();
+        seg(mem).set(U32, 12, 99);
         assertThat(q.peek(seg(mem), 12)).isEqualTo(-Errno.ENOENT);
+        assertThat(seg(mem).get(U32, 12)).isZero();
+        assertThat(seg(mem).get(U32, 8)).as("nothing outside the value is touched").isEqualTo(42);
         assertThat(q.push(seg(mem), 0, BPF_NOEXIST)).isEqualTo(-Errno.EINVAL);
         assertThat(q.lookupOffset(seg(mem), 0, 0)).isEqualTo(-1);
         assertThat(q.delete(null, 0)).isEqualTo(-Errno.EINVAL);
