@@ -60,6 +60,10 @@ final class Execution implements EngineRun {
     RunContext runContext;
     /** A tail call compiled code asked for: the program to run next, with r1 {@link #pendingR1}. */
     Interpreter pendingTailCall;
+    /** r0 of a tail call's target run for compiled code in a subprogram (see {@link #tailCall}). */
+    long tailCallResult;
+    /** How many helper callbacks (bpf_loop, for_each_map_elem) are running: tail calls are not allowed in them. */
+    int callbacks;
     long pendingR1;
     private final long[] registerScratch = new long[6];
     /** The last {@link #mapBindings} result, for the program it was made for (callbacks ask again and again). */
@@ -259,11 +263,20 @@ final class Execution implements EngineRun {
             return false;
         }
         if (atDepth != 0) {
-            throw new ProgramFault(atPc, "tail call from a bpf-to-bpf function or callback is not supported");
+            // In a subprogram the target replaces only that frame and its r0 goes back to the
+            // subprogram's caller (as in Linux): run it here, in the same frame, and hand back its r0.
+            tailCallResult = target.runAsTailCallTarget(this, r1, atDepth);
+            return true;
         }
+        tailCallResult = 0;
         pendingTailCall = target;
         pendingR1 = r1;
         return true;
+    }
+
+    @Override
+    public long tailCallResult() {
+        return tailCallResult;
     }
 
     @Override

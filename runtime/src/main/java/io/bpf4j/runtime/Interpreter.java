@@ -239,7 +239,30 @@ final class Interpreter implements DecodedProgram {
         int callerPc = execution.pc;
         int callerDepth = execution.depth;
         CompiledCode code = execution.tracer == null ? compiled : null;
-        long result = code != null ? code.call(execution, pc, depth, a1, a2, a3, a4, a5) : run(execution, r, pc, depth);
+        execution.callbacks++;
+        long result;
+        try {
+            result = code != null ? code.call(execution, pc, depth, a1, a2, a3, a4, a5) : run(execution, r, pc, depth);
+        } finally {
+            execution.callbacks--;
+        }
+        execution.pc = callerPc;
+        execution.depth = callerDepth;
+        return result;
+    }
+
+    /**
+     * Runs this program as the target of a tail call made by compiled code in a subprogram: in
+     * frame {@code depth} (the subprogram's, which it replaces), from its first instruction, with
+     * the context in r1; returns its r0.
+     */
+    long runAsTailCallTarget(Execution execution, long r1, int depth) {
+        long[] r = new long[REGISTER_COUNT];
+        r[1] = r1;
+        r[FRAME_POINTER] = execution.frameTop[depth];
+        int callerPc = execution.pc;
+        int callerDepth = execution.depth;
+        long result = run(execution, r, 0, depth);
         execution.pc = callerPc;
         execution.depth = callerDepth;
         return result;
@@ -417,7 +440,7 @@ final class Interpreter implements DecodedProgram {
                     if (target == null) {
                         r[0] = -2; // -ENOENT: Linux goes on with the next instruction
                     } else {
-                        if (baseDepth != 0) {
+                        if (baseDepth != 0 && execution.callbacks > 0) {
                             throw new ProgramFault(at, "tail call from a callback is not supported");
                         }
                         // The target replaces this program (in a subprogram: this frame's program,

@@ -692,7 +692,10 @@ final class ClassGenerator {
                         .invokeinterface(CD_ENGINE_RUN, "tailCall",
                                 MethodTypeDesc.of(CD_boolean, CD_int, CD_int, CD_long, CD_long, CD_long))
                         .ifeq(notFound);
-                cb.lconst_0().lstore(reg(0));
+                // At depth 0 the runtime runs the target after this returns; in a subprogram the
+                // target has run already, and its r0 is what this function returns.
+                cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "tailCallResult", MethodTypeDesc.of(CD_long))
+                        .lstore(reg(0));
                 returnR0(cb);
                 cb.labelBinding(notFound);
                 cb.loadConstant(-2L).lstore(reg(0));

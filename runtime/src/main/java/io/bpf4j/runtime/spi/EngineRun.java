@@ -40,6 +40,14 @@ public interface EngineRun extends HelperContext {
     boolean tailCall(int pc, int depth, long mapHandle, long index, long r1);
 
     /**
+     * After {@link #tailCall} returned true: the value the calling function returns. In a
+     * subprogram (depth above 0) the target ran in that function's frame and this is its r0, which
+     * goes back to the subprogram's caller, as in Linux; at depth 0 it is 0 (the runtime runs the
+     * target after the program returns, and ignores the program's own result).
+     */
+    long tailCallResult();
+
+    /**
      * Calls the function at {@code pc} in frame {@code depth} by interpreting it: for
      * {@code callx} to an instruction the compiler did not know to be a function.
      */
