@@ -45,8 +45,8 @@ public final class KernelComparison {
         }
         Map<String, String> kernel = kernelDurations();
         System.out.println();
-        System.out.println("| program | what | interpreter ns/run | compiled ns/run | kernel JIT ns/run | interpreter / compiled | compiled / kernel |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| program | what | r0 bpf4j / kernel | interpreter ns/run | compiled ns/run | kernel JIT ns/run | interpreter / compiled | compiled / kernel |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
         for (BenchmarkPrograms.Entry e : BenchmarkPrograms.ALL) {
             Double interpreted = jmh.get(e.object() + "/interpreter");
             Double compiled = jmh.get(e.object() + "/compiled");
@@ -57,7 +57,12 @@ public final class KernelComparison {
             } catch (NumberFormatException notANumber) {
                 // kernel column holds a reason
             }
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.object(), e.what(), ns(interpreted), ns(compiled), k,
+            long r0 = BenchmarkPrograms.load(e.object(), io.bpf4j.runtime.BpfRuntime.builder()
+                    .executionMode(io.bpf4j.runtime.ExecutionMode.INTERPRETER).build())
+                    .runXdp(io.bpf4j.runtime.types.XdpPacket.of(BenchmarkPrograms.frame())).returnValue();
+            String r0s = r0 + " / " + kernel.getOrDefault(e.object() + "/retval", "n/a");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", e.object(), e.what(), r0s,
+                    ns(interpreted), ns(compiled), k,
                     interpreted != null && compiled != null ? String.format(Locale.ROOT, "%.1f", interpreted / compiled) : "n/a",
                     vsKernel);
         }
@@ -82,6 +87,8 @@ public final class KernelComparison {
                 String duration = output.lines().filter(l -> l.startsWith("duration_ns=")).map(l -> l.substring(12))
                         .findFirst().orElse("failed: " + output.strip().replace('\n', ' '));
                 out.put(e.object(), duration);
+                out.put(e.object() + "/retval", output.lines().filter(l -> l.startsWith("retval=")).map(l -> l.substring(7).split(" ")[0])
+                        .findFirst().orElse("?"));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             String reason = "n/a (" + e.getMessage() + ")";

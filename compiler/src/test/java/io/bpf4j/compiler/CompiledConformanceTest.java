@@ -44,4 +44,21 @@ class CompiledConformanceTest {
             assertThat(Long.toHexString(r0)).as(entry.file()).isEqualTo(Long.toHexString(entry.expected()));
         }));
     }
+
+    /**
+     * The unchecked access path the verifier's facts will enable: every load and store of the
+     * suite's programs (none of which faults) compiled as proven safe.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyConformanceProgramWithAccessesProvenSafe() {
+        return ConformanceCorpus.load().stream().map(entry -> DynamicTest.dynamicTest(entry.name() + " (proven safe)", () -> {
+            Program program = Program.fromBytes(entry.name(), entry.program());
+            java.util.BitSet all = new java.util.BitSet();
+            all.set(0, program.code().size());
+            Executable[] exe = new Executable[1];
+            BytecodeCompilerService.assumingProvenSafe(all, () -> exe[0] = COMPILED.load(program));
+            long r0 = exe[0].run(entry.memory().clone());
+            assertThat(Long.toHexString(r0)).as(entry.file()).isEqualTo(Long.toHexString(entry.expected()));
+        }));
+    }
 }

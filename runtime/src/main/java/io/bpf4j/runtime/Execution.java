@@ -70,12 +70,50 @@ final class Execution implements EngineRun {
     private DecodedProgram boundProgram;
     private long[] boundMaps;
 
+    /**
+     * Each thread's stack frames, reused by its runs: creating segments costs more than a short
+     * program's whole run. A run that starts while another is active on the same thread (a helper
+     * running a program) gets fresh frames.
+     */
+    private static final ThreadLocal<StackFrames> STACKS = ThreadLocal.withInitial(StackFrames::new);
+
+    private static final class StackFrames {
+        // long[]-backed so that atomics on the stack are real atomics (see Memory)
+        final long[] words = new long[FRAME_SIZE * FRAMES / Long.BYTES];
+        final MemorySegment[] frames = new MemorySegment[FRAMES];
+        boolean inUse;
+
+        StackFrames() {
+            MemorySegment stack = MemorySegment.ofArray(words);
+            for (int f = 0; f < FRAMES; f++) {
+                frames[f] = stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE);
+            }
+        }
+    }
+
+    /** The frames this run borrowed from its thread, or null if it has its own. */
+    private StackFrames borrowed;
+
     Execution(Interpreter program) {
         this.current = program;
-        // long[]-backed so that atomics on the stack are real atomics (see Memory)
-        MemorySegment stack = MemorySegment.ofArray(new long[FRAME_SIZE * FRAMES / Long.BYTES]);
+        StackFrames stack = STACKS.get();
+        if (stack.inUse) {
+            stack = new StackFrames();
+        } else {
+            stack.inUse = true;
+            borrowed = stack;
+            java.util.Arrays.fill(stack.words, 0); // every run starts with a zeroed stack
+        }
         for (int f = 0; f < FRAMES; f++) {
-            frameTop[f] = memory.map(FRAME_NAMES[f], stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE), true) + FRAME_SIZE;
+            frameTop[f] = memory.map(FRAME_NAMES[f], stack.frames[f], true) + FRAME_SIZE;
+        }
+    }
+
+    /** Ends the run: its thread's stack frames may serve the next run. */
+    void release() {
+        if (borrowed != null) {
+            borrowed.inUse = false;
+            borrowed = null;
         }
     }
 

@@ -47,8 +47,12 @@ final class InterpretedExecutable implements Executable {
         Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
         execution.host = host;
-        long address = input.length == 0 ? 0 : execution.memory.map("input", input);
-        return interpreter.execute(execution, address, input.length, address, input.length, tracer);
+        try {
+            long address = input.length == 0 ? 0 : execution.memory.map("input", input);
+            return interpreter.execute(execution, address, input.length, address, input.length, tracer);
+        } finally {
+            execution.release();
+        }
     }
 
     @Override
@@ -58,7 +62,11 @@ final class InterpretedExecutable implements Executable {
         Execution execution = interpreter.newExecution();
         execution.host = host;
         execution.runContext = context;
-        RunContext.Entry entry = context.enter(execution.memory);
-        return interpreter.execute(execution, entry.r1(), 0, entry.packetAddress(), entry.packetLength(), tracer);
+        try {
+            RunContext.Entry entry = context.enter(execution.memory);
+            return interpreter.execute(execution, entry.r1(), 0, entry.packetAddress(), entry.packetLength(), tracer);
+        } finally {
+            execution.release();
+        }
     }
 }

@@ -73,6 +73,27 @@ public final class BytecodeCompilerService implements CompilerService {
         }
     }
 
+    /** Set while {@link #assumingProvenSafe} runs. */
+    private static final ThreadLocal<java.util.BitSet> ASSUMED_SAFE = new ThreadLocal<>();
+
+    /**
+     * Runs {@code action} compiling as if a verifier had proven the accesses at {@code pcs} safe:
+     * for testing the unchecked access path until the verifier supplies real facts.
+     */
+    public static void assumingProvenSafe(java.util.BitSet pcs, Runnable action) {
+        java.util.BitSet previous = ASSUMED_SAFE.get();
+        ASSUMED_SAFE.set(pcs);
+        try {
+            action.run();
+        } finally {
+            ASSUMED_SAFE.set(previous);
+        }
+    }
+
+    static java.util.BitSet assumedSafe() {
+        return ASSUMED_SAFE.get();
+    }
+
     /** A binary class name in this package, from the program's name (letters and digits kept). */
     static String className(String programName) {
         StringBuilder sb = new StringBuilder(BytecodeCompilerService.class.getPackageName()).append(".Bpf_");

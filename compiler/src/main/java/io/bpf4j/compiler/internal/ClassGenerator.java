@@ -121,6 +121,10 @@ final class ClassGenerator {
         this.budget = program.instructionBudget();
         this.budgeted = budget > 0;
         this.provenSafe = program.provenSafeAccesses();
+        BitSet assumed = BytecodeCompilerService.assumedSafe();
+        if (assumed != null) {
+            provenSafe.or(assumed);
+        }
         classData.add(program);
         for (int f : shape.functions) {
             if (f != 0) {
@@ -1007,7 +1011,12 @@ final class ClassGenerator {
         }
         cb.aload(slotMemory);
         address(cb, program.src(pc), program.offset(pc));
-        pc(cb.loadConstant(size), pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+        if (provenSafe.get(pc)) {
+            // The verifier proved the access in bounds: no region checks, straight to the segment.
+            cb.loadConstant(size).invokestatic(CD_SUPPORT, "loadProven", MethodTypeDesc.of(CD_long, CD_MEMORY, CD_long, CD_int));
+        } else {
+            pc(cb.loadConstant(size), pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+        }
         if (mode == MEMSX) {
             cb.l2i();
             if (size == 1) {
@@ -1040,7 +1049,11 @@ final class ClassGenerator {
         } else {
             cb.loadConstant(program.imm(pc));
         }
-        pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+        if (provenSafe.get(pc)) {
+            cb.invokestatic(CD_SUPPORT, "storeProven", MethodTypeDesc.of(CD_void, CD_MEMORY, CD_long, CD_int, CD_long));
+        } else {
+            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+        }
     }
 
     private void atomic(CodeBuilder cb, int pc, int size) {
