@@ -65,6 +65,10 @@ final class CorpusPrograms {
         return slots;
     }
 
+    static Instructions instructions(String asm) {
+        return Instructions.of(slots(asm));
+    }
+
     private static int labelIndex(List<String> lines, String label) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).strip().equals(label + ":")) {
