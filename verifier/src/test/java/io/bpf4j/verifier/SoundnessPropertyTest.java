@@ -31,7 +31,7 @@ class SoundnessPropertyTest {
     private static final MapDefinition VALUE_MAP = MapDefinition.of(MapType.ARRAY, 4, 16, 4);
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
     void acceptedProgramsNeverFault(long seed) {
         Random rnd = new Random(seed);
         int accepted = 0;
