@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class CorpusPrograms {
     private static final Pattern MAP = Pattern.compile("map\\((\\d+)\\)");
     private static final Pattern FUNC = Pattern.compile("func\\((\\w+)\\)");
+    private static final Pattern VALUE = Pattern.compile("mapvalue\\((\\d+), *(\\d+)\\)");
 
     private CorpusPrograms() {}
 
@@ -34,7 +35,11 @@ final class CorpusPrograms {
             }
             Matcher m = MAP.matcher(l);
             Matcher f = FUNC.matcher(l);
-            if (m.find()) {
+            Matcher v = VALUE.matcher(l);
+            if (v.find()) {
+                markers.add(new int[] {3, Integer.parseInt(v.group(1)), Integer.parseInt(v.group(2))});
+                lines.set(i, v.replaceFirst("0"));
+            } else if (m.find()) {
                 markers.add(new int[] {1, Integer.parseInt(m.group(1))});
                 lines.set(i, m.replaceFirst("0"));
             } else if (f.find()) {
@@ -56,6 +61,9 @@ final class CorpusPrograms {
             int[] mk = markers.get(k++);
             if (mk[0] == 1) {
                 slots.set(pc, Instruction.of(0x18, insn.dst(), 1, 0, mk[1]));
+            } else if (mk[0] == 3) {
+                slots.set(pc, Instruction.of(0x18, insn.dst(), 2, 0, mk[1]));
+                slots.set(pc + 1, Instruction.of(0, 0, 0, 0, mk[2]));
             } else if (mk[0] == 2) {
                 int target = labelIndex(lines, funcLabels.get(mk[1]));
                 slots.set(pc, Instruction.of(0x18, insn.dst(), 4, 0, target - pc - 1));

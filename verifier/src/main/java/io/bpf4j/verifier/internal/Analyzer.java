@@ -253,13 +253,22 @@ public final class Analyzer {
             if (callbackCall[pc]) {
                 // A callback's effects repeated: the helper bounds the iterations, so a state
                 // covered by one still being explored adds nothing.
+                State.Explored latest = null;
                 for (List<State.Explored> l : act.values()) {
                     for (State.Explored e : l) {
                         if (Subsumption.covers(e.state, cur, priv)) {
                             e.hits++;
                             return true;
                         }
+                        if (latest == null || e.order > latest.order) {
+                            latest = e;
+                        }
                     }
+                }
+                if (latest != null) {
+                    // Not covered: widen the numbers that changed to unknown so the iterations converge.
+                    Widening.widen(latest.state, cur);
+                    fp = cur.fingerprint();
                 }
             } else {
                 List<State.Explored> same = act.get(fp);
@@ -284,12 +293,13 @@ public final class Analyzer {
         }
         // Remember this state only every so often (Linux's heuristic: 2 jumps and 8 instructions
         // since the last one), which keeps loops from filling memory with checkpoints.
-        if (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2) {
+        if (!callbackCall[pc] && (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2)) {
             return false;
         }
         lastAddProcessed = processed;
         lastAddJumps = jumpsProcessed;
         State.Explored node = new State.Explored(cur.copy(), cur.parent, pc, fp);
+        node.order = totalStates;
         node.state.parent = null;
         if (act == null) {
             act = active[pc] = new HashMap<>();

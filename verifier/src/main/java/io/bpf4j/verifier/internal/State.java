@@ -58,6 +58,8 @@ public final class State {
         int branches = 1;
         int hits;
         int misses;
+        /** Creation order, to find the latest state at an instruction. */
+        int order;
 
         Explored(State state, Explored parent, int pc, long fingerprint) {
             this.state = state;
