@@ -72,6 +72,7 @@ public final class Analyzer {
     private final List<State.Explored>[] explored;
     private final Map<Long, List<State.Explored>>[] active;
     private long jumpsProcessed;
+    private Liveness liveness;
     private long lastAddProcessed;
     private long lastAddJumps;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -140,6 +141,7 @@ public final class Analyzer {
     /** Verifies the program; throws {@link Rejection} at the first unsafe instruction. */
     public void run() {
         new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
+        liveness = Liveness.of(code);
         markCallbackCalls();
         explore(0, initialState(0, null));
         for (Map.Entry<Integer, List<ArgKind>> g : request.globalFunctions().entrySet()) {
@@ -256,7 +258,7 @@ public final class Analyzer {
                 State.Explored latest = null;
                 for (List<State.Explored> l : act.values()) {
                     for (State.Explored e : l) {
-                        if (Subsumption.covers(e.state, cur, priv)) {
+                        if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
                             e.hits++;
                             return true;
                         }
@@ -284,7 +286,7 @@ public final class Analyzer {
         List<State.Explored> list = explored[pc];
         if (list != null) {
             for (State.Explored e : list) {
-                if (Subsumption.covers(e.state, cur, priv)) {
+                if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
                     e.hits++;
                     return true;
                 }
@@ -903,9 +905,6 @@ public final class Analyzer {
         int slot = idx / 8;
         if (write) {
             if (size == 8 && idx % 8 == 0 && value != null && (value.isPointer() || value.isScalar())) {
-                if (f.spills[slot] != null && f.spills[slot].isPointer() && !priv && value.isScalar() && false) {
-                    throw new Rejection(pc, "attempt to corrupt spilled pointer on stack");
-                }
                 for (int i = 0; i < 8; i++) {
                     f.stype[idx + i] = Frame.SPILL;
                 }
@@ -1222,7 +1221,7 @@ public final class Analyzer {
 
     private static void goodPointers(State st, int regno, boolean strict) {
         Reg p = st.reg(regno);
-        if (p.off < 0 || (p.off == 0 && !strict && false)) {
+        if (p.off < 0) {
             return;
         }
         if (Long.compareUnsigned(p.var.umax(), 0xffff) > 0 || p.var.umax() + p.off > 0xffff) {
@@ -1365,7 +1364,6 @@ public final class Analyzer {
         private long allocSize = -1;
         private int callback = -1;
         private int releaseRef;
-        private int releaseId;
         /** The key's value when it is a known constant on the stack, else -1. */
         private long constKey = -1;
 
@@ -1637,7 +1635,6 @@ public final class Analyzer {
                         throw new Rejection(pc, "R" + regno + " must have zero offset when passed to release func");
                     }
                     releaseRef = r.refId;
-                    releaseId = r.id;
                 }
                 case PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, PTR_TO_BTF_ID_SOCK_COMMON, PTR_TO_BTF_ID_SOCK_COMMON_OR_NULL -> {
                     boolean sock = r.type == RegType.PTR_TO_SOCKET || r.type == RegType.PTR_TO_SOCK_COMMON
@@ -1650,8 +1647,7 @@ public final class Analyzer {
                     }
                     if (t == HelperArgType.PTR_TO_SOCKET && r.refId != 0 && id == 86) {
                         releaseRef = r.refId;
-                        releaseId = r.id;
-                    }
+                        }
                 }
                 case PTR_TO_BTF_ID -> {
                     if (r.type != RegType.PTR_TO_BTF_ID || r.maybeNull) {
@@ -1835,16 +1831,5 @@ public final class Analyzer {
             b.append(f.stackText());
         }
         return b.toString().strip();
-    }
-
-    /** Maps from explored-state bookkeeping, exposed for tests of pruning. */
-    Map<Integer, Integer> exploredCounts() {
-        Map<Integer, Integer> m = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            if (explored[i] != null) {
-                m.put(i, explored[i].size());
-            }
-        }
-        return m;
     }
 }
