@@ -129,7 +129,7 @@ final class VerifyCommand implements Callable<Integer> {
             spec.lineAt(i).ifPresent(li -> lines.put(index, describe(li)));
         }
         return VerificationRequest.of(code, t).withMaps(maps).withGplCompatible(object.gplCompatible())
-                .withGlobalFunctions(globals).withSourceLines(lines);
+                .withGlobalFunctions(globals).withSourceLines(lines).withBtf(object.btfExt().isPresent());
     }
 
     private static List<ArgKind> argKinds(FunctionSpec f) {

@@ -68,7 +68,7 @@ public final class LinuxHelpers {
             11 l4_csum_replace - SKB_WRITE int ctx any any any any
             12 tail_call - BASE void ctx map any
             13 clone_redirect - SKB_WRITE int ctx any any
-            14 get_current_pid_tgid - TRACE int
+            14 get_current_pid_tgid - BASE int
             15 get_current_uid_gid - TRACE int
             16 get_current_comm - TRACE int umem sz
             17 get_cgroup_classid - SKB int ctx

@@ -28,10 +28,12 @@ import java.util.function.IntFunction;
  *     once on their own with the argument kinds given; callers see an unknown scalar result
  * @param sourceLines C source line per instruction index (from BTF line info), for the log
  * @param logLevel 0 or 1: the rejection only; 2: also every processed instruction and its state
+ * @param btf whether the program came with BTF function info (Linux requires it for callbacks,
+ *     function pointers and tail calls from subprograms)
  */
 public record VerificationRequest(Instructions code, ProgramType type, List<MapDefinition> maps,
         IntFunction<Optional<HelperPrototype>> helpers, boolean privileged, boolean strict, boolean gplCompatible,
-        Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel) {
+        Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel, boolean btf) {
 
     /** The kind of a global function's argument, from its BTF signature. */
     public enum ArgKind {
@@ -61,46 +63,51 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
      */
     public static VerificationRequest of(Instructions code, ProgramType type) {
         return new VerificationRequest(code, type, List.of(), id -> LinuxHelpers.find(id).map(LinuxHelpers.Entry::prototype),
-                true, false, true, Map.of(), Map.of(), 1);
+                true, false, true, Map.of(), Map.of(), 1, false);
     }
 
     public VerificationRequest withMaps(List<MapDefinition> newMaps) {
         return new VerificationRequest(code, type, newMaps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withHelpers(IntFunction<Optional<HelperPrototype>> newHelpers) {
         return new VerificationRequest(code, type, maps, newHelpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withPrivileged(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, value, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withStrict(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, value, gplCompatible, globalFunctions,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withGplCompatible(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, value, globalFunctions,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withGlobalFunctions(Map<Integer, List<ArgKind>> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, value,
-                sourceLines, logLevel);
+                sourceLines, logLevel, btf);
     }
 
     public VerificationRequest withSourceLines(Map<Integer, String> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                value, logLevel);
+                value, logLevel, btf);
     }
 
     public VerificationRequest withLogLevel(int value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, value);
+                sourceLines, value, btf);
+    }
+
+    public VerificationRequest withBtf(boolean value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel, value);
     }
 }

@@ -72,6 +72,7 @@ public final class Analyzer {
     private final List<State.Explored>[] explored;
     private final Map<Long, List<State.Explored>>[] active;
     private long jumpsProcessed;
+    private Liveness liveness;
     private long lastAddProcessed;
     private long lastAddJumps;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -140,6 +141,7 @@ public final class Analyzer {
     /** Verifies the program; throws {@link Rejection} at the first unsafe instruction. */
     public void run() {
         new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
+        liveness = Liveness.of(code);
         markCallbackCalls();
         explore(0, initialState(0, null));
         for (Map.Entry<Integer, List<ArgKind>> g : request.globalFunctions().entrySet()) {
@@ -253,13 +255,22 @@ public final class Analyzer {
             if (callbackCall[pc]) {
                 // A callback's effects repeated: the helper bounds the iterations, so a state
                 // covered by one still being explored adds nothing.
+                State.Explored latest = null;
                 for (List<State.Explored> l : act.values()) {
                     for (State.Explored e : l) {
-                        if (Subsumption.covers(e.state, cur, priv)) {
+                        if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
                             e.hits++;
                             return true;
                         }
+                        if (latest == null || e.order > latest.order) {
+                            latest = e;
+                        }
                     }
+                }
+                if (latest != null) {
+                    // Not covered: widen the numbers that changed to unknown so the iterations converge.
+                    Widening.widen(latest.state, cur);
+                    fp = cur.fingerprint();
                 }
             } else {
                 List<State.Explored> same = act.get(fp);
@@ -275,7 +286,7 @@ public final class Analyzer {
         List<State.Explored> list = explored[pc];
         if (list != null) {
             for (State.Explored e : list) {
-                if (Subsumption.covers(e.state, cur, priv)) {
+                if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
                     e.hits++;
                     return true;
                 }
@@ -284,12 +295,13 @@ public final class Analyzer {
         }
         // Remember this state only every so often (Linux's heuristic: 2 jumps and 8 instructions
         // since the last one), which keeps loops from filling memory with checkpoints.
-        if (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2) {
+        if (!callbackCall[pc] && (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2)) {
             return false;
         }
         lastAddProcessed = processed;
         lastAddJumps = jumpsProcessed;
         State.Explored node = new State.Explored(cur.copy(), cur.parent, pc, fp);
+        node.order = totalStates;
         node.state.parent = null;
         if (act == null) {
             act = active[pc] = new HashMap<>();
@@ -702,6 +714,9 @@ public final class Analyzer {
                 set(st, d, r);
             }
             case PSEUDO_FUNC -> {
+                if (!request.btf()) {
+                    throw new Rejection(pc, "missing btf func_info (function pointers need the program's BTF)");
+                }
                 Reg r = Reg.pointer(RegType.PTR_TO_FUNC, 0);
                 r.frame = pc + 1 + insn.imm();
                 set(st, d, r);
@@ -787,6 +802,20 @@ public final class Analyzer {
                 yield Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
             }
             case PTR_TO_PACKET, PTR_TO_PACKET_META -> packetAccess(pc, regno, ptr, off, size, write);
+            case CONST_PTR_TO_MAP -> {
+                // Privileged programs may read fields of the kernel's struct bpf_map (through BTF).
+                if (!priv) {
+                    throw new Rejection(pc, "'struct bpf_map' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN");
+                }
+                if (write) {
+                    throw new Rejection(pc, "only read from bpf_map is supported");
+                }
+                long at = (long) ptr.off + off;
+                if (at < 0 || at + size > 256) {
+                    throw new Rejection(pc, "access beyond struct bpf_map at off " + at);
+                }
+                yield Reg.unknownScalar();
+            }
             default -> throw new Rejection(pc, "R" + regno + " invalid mem access '" + typeName(ptr) + "'");
         };
         safeAccess.set(pc);
@@ -876,9 +905,6 @@ public final class Analyzer {
         int slot = idx / 8;
         if (write) {
             if (size == 8 && idx % 8 == 0 && value != null && (value.isPointer() || value.isScalar())) {
-                if (f.spills[slot] != null && f.spills[slot].isPointer() && !priv && value.isScalar() && false) {
-                    throw new Rejection(pc, "attempt to corrupt spilled pointer on stack");
-                }
                 for (int i = 0; i < 8; i++) {
                     f.stype[idx + i] = Frame.SPILL;
                 }
@@ -1042,8 +1068,23 @@ public final class Analyzer {
         if (!priv) {
             throw new Rejection(pc, "R" + d + " pointer comparison prohibited");
         }
+        // A pointer known not to be null compared with 0: the outcome is known.
+        if (!is32 && isNeverNull(dst) && src.isConst() && src.var.constValue() == 0 && (jop == JEQ || jop == JNE)) {
+            return jop == JEQ ? pc + 1 : target;
+        }
         push(target, st.copy());
         return pc + 1;
+    }
+
+    /** Pointers Linux's reg_not_null knows are never null (not the context or the stack). */
+    private static boolean isNeverNull(Reg r) {
+        if (r.maybeNull) {
+            return false;
+        }
+        return switch (r.type) {
+            case PTR_TO_MAP_VALUE, PTR_TO_MAP_KEY, PTR_TO_SOCKET, PTR_TO_TCP_SOCK, PTR_TO_SOCK_COMMON, PTR_TO_MEM -> true;
+            default -> false;
+        };
     }
 
     private static boolean isPacketLike(Reg r) {
@@ -1180,7 +1221,7 @@ public final class Analyzer {
 
     private static void goodPointers(State st, int regno, boolean strict) {
         Reg p = st.reg(regno);
-        if (p.off < 0 || (p.off == 0 && !strict && false)) {
+        if (p.off < 0) {
             return;
         }
         if (Long.compareUnsigned(p.var.umax(), 0xffff) > 0 || p.var.umax() + p.off > 0xffff) {
@@ -1238,8 +1279,7 @@ public final class Analyzer {
 
     private void checkReturnRange(int pc, Reg r0) {
         long hi = switch (type) {
-            case CGROUP_SKB -> 3;
-            case CGROUP_SOCK, SOCK_OPS, CGROUP_SOCK_ADDR, CGROUP_DEVICE, CGROUP_SYSCTL, CGROUP_SOCKOPT -> 1;
+            case CGROUP_SKB, CGROUP_SOCK, SOCK_OPS, CGROUP_SOCK_ADDR, CGROUP_DEVICE, CGROUP_SYSCTL, CGROUP_SOCKOPT -> 1;
             default -> -1;
         };
         if (hi < 0) {
@@ -1324,7 +1364,8 @@ public final class Analyzer {
         private long allocSize = -1;
         private int callback = -1;
         private int releaseRef;
-        private int releaseId;
+        /** The key's value when it is a known constant on the stack, else -1. */
+        private long constKey = -1;
 
         HelperCall(State st, int pc, int id) {
             this.st = st;
@@ -1350,7 +1391,7 @@ public final class Analyzer {
             }
             checkMapCompatibility();
             if (id == HELPER_TAIL_CALL) {
-                if (st.frames.size() > 1) {
+                if (st.frames.size() > 1 && !request.btf()) {
                     throw new Rejection(pc, "tail_call is not allowed in subprogs without BTF");
                 }
                 if (!st.refs.isEmpty()) {
@@ -1436,6 +1477,12 @@ public final class Analyzer {
                     r0 = Reg.pointer(RegType.PTR_TO_MAP_VALUE, 0);
                     r0.map = map;
                     r0.readOnly = (maps.get(map).flags() & MapFlags.BPF_F_RDONLY_PROG) != 0;
+                    if (id == 1 && (def.type() == MapType.ARRAY || def.type() == MapType.PERCPU_ARRAY) && constKey >= 0
+                            && constKey < Integer.toUnsignedLong(def.maxEntries())) {
+                        // An array lookup with a constant key in range cannot fail (as Linux knows since 6.13).
+                        f.regs[0] = r0;
+                        return;
+                    }
                 }
                 case PTR_TO_ALLOC_MEM_OR_NULL -> {
                     r0 = Reg.pointer(RegType.PTR_TO_MEM, 0);
@@ -1519,6 +1566,9 @@ public final class Analyzer {
                     int size = t == HelperArgType.PTR_TO_MAP_KEY ? def.keySize() : def.valueSize();
                     requireMemoryType(regno, r);
                     memoryAccess(regno, r, size, size, t == HelperArgType.PTR_TO_UNINIT_MAP_VALUE);
+                    if (t == HelperArgType.PTR_TO_MAP_KEY) {
+                        constKey = constantKey(r, size);
+                    }
                 }
                 case PTR_TO_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM, PTR_TO_UNINIT_MEM_OR_NULL -> {
                     memOrNull = t == HelperArgType.PTR_TO_MEM_OR_NULL || t == HelperArgType.PTR_TO_UNINIT_MEM_OR_NULL;
@@ -1585,7 +1635,6 @@ public final class Analyzer {
                         throw new Rejection(pc, "R" + regno + " must have zero offset when passed to release func");
                     }
                     releaseRef = r.refId;
-                    releaseId = r.id;
                 }
                 case PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, PTR_TO_BTF_ID_SOCK_COMMON, PTR_TO_BTF_ID_SOCK_COMMON_OR_NULL -> {
                     boolean sock = r.type == RegType.PTR_TO_SOCKET || r.type == RegType.PTR_TO_SOCK_COMMON
@@ -1598,8 +1647,7 @@ public final class Analyzer {
                     }
                     if (t == HelperArgType.PTR_TO_SOCKET && r.refId != 0 && id == 86) {
                         releaseRef = r.refId;
-                        releaseId = r.id;
-                    }
+                        }
                 }
                 case PTR_TO_BTF_ID -> {
                     if (r.type != RegType.PTR_TO_BTF_ID || r.maybeNull) {
@@ -1609,6 +1657,31 @@ public final class Analyzer {
                 default -> throw new Rejection(pc, "argument R" + regno + " of " + name + " is a " + t
                         + ", which needs BTF-described objects that bpf4j's verifier does not support yet");
             }
+        }
+
+        /** The value of a key on the stack at a constant offset when its bytes are known (zero or a spilled constant). */
+        private long constantKey(Reg r, int size) {
+            if (r.type != RegType.PTR_TO_STACK || !r.var.isConst() || size > 8) {
+                return -1;
+            }
+            Frame f = st.frames.get(r.frame);
+            int idx = (int) (r.off + r.var.constValue()) + Frame.STACK_SIZE;
+            if (idx < 0 || idx + size > Frame.STACK_SIZE) {
+                return -1;
+            }
+            boolean zero = true;
+            for (int i = 0; i < size; i++) {
+                zero &= f.stype[idx + i] == Frame.ZERO;
+            }
+            if (zero) {
+                return 0;
+            }
+            Reg spilled = f.spills[idx / 8];
+            if (idx % 8 == 0 && f.stype[idx] == Frame.SPILL && spilled != null && spilled.isConst()) {
+                long v = spilled.var.constValue();
+                return size == 8 ? v : v & ((1L << (8 * size)) - 1);
+            }
+            return -1;
         }
 
         private void requireMemoryType(int regno, Reg r) {
@@ -1725,6 +1798,7 @@ public final class Analyzer {
                 case 25, 22, 55 -> mt == MapType.PERF_EVENT_ARRAY;
                 case 87, 88, 89 -> mt == MapType.QUEUE || mt == MapType.STACK;
                 case 27 -> mt == MapType.STACK_TRACE;
+                case 51 -> mt == MapType.DEVMAP || mt == MapType.DEVMAP_HASH || mt == MapType.CPUMAP || mt == MapType.XSKMAP;
                 case 195 -> mt == MapType.PERCPU_ARRAY || mt == MapType.PERCPU_HASH || mt == MapType.LRU_PERCPU_HASH;
                 default -> true;
             };
@@ -1757,16 +1831,5 @@ public final class Analyzer {
             b.append(f.stackText());
         }
         return b.toString().strip();
-    }
-
-    /** Maps from explored-state bookkeeping, exposed for tests of pruning. */
-    Map<Integer, Integer> exploredCounts() {
-        Map<Integer, Integer> m = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            if (explored[i] != null) {
-                m.put(i, explored[i].size());
-            }
-        }
-        return m;
     }
 }

@@ -42,9 +42,9 @@ public final class ContextRules {
         }
         return switch (type) {
             case XDP -> xdp(off, size, write);
-            case SOCKET_FILTER -> skb(off, size, write, false, false);
-            case SCHED_CLS, SCHED_ACT -> skb(off, size, write, true, true);
-            case CGROUP_SKB, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL, SK_SKB -> skb(off, size, write, true, false);
+            case SOCKET_FILTER -> skb(type, off, size, write, false, false);
+            case SCHED_CLS, SCHED_ACT -> skb(type, off, size, write, true, true);
+            case CGROUP_SKB, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL, SK_SKB -> skb(type, off, size, write, true, false);
             case KPROBE -> readOnlyAligned(off, size, write, PT_REGS_SIZE);
             case PERF_EVENT -> perfEvent(off, size, write);
             case TRACEPOINT -> off < 8 ? Access.DENIED : readOnlyAligned(off, size, write, TRACEPOINT_MAX);
@@ -64,11 +64,12 @@ public final class ContextRules {
             case 0 -> new Access(true, RegType.PTR_TO_PACKET);
             case 4 -> new Access(true, RegType.PTR_TO_PACKET_END);
             case 8 -> new Access(true, RegType.PTR_TO_PACKET_META);
+            case 20 -> Access.DENIED; // egress_ifindex: only for programs attached to device maps
             default -> Access.SCALAR;
         };
     }
 
-    private static Access skb(int off, int size, boolean write, boolean packetAccess, boolean tc) {
+    private static Access skb(ProgramType type, int off, int size, boolean write, boolean packetAccess, boolean tc) {
         if (off + size > SKB_SIZE || off % size != 0) {
             return Access.DENIED;
         }
@@ -80,8 +81,9 @@ public final class ContextRules {
             if (size != 4 && !(off == TSTAMP && size == 8)) {
                 return Access.DENIED;
             }
-            boolean writable = off == MARK || off == PRIORITY || off == TSTAMP
-                    || (tc && (off == TC_INDEX || off == TC_CLASSID || off == QUEUE_MAPPING));
+            // Socket filters may write only cb[]; cgroup skb programs also mark and priority.
+            boolean writable = type != ProgramType.SOCKET_FILTER && (off == MARK || off == PRIORITY || off == TSTAMP
+                    || (tc && (off == TC_INDEX || off == TC_CLASSID || off == QUEUE_MAPPING)));
             return writable ? Access.SCALAR : Access.DENIED;
         }
         switch (off) {
@@ -103,7 +105,8 @@ public final class ContextRules {
         if (off == TC_CLASSID && !tc) {
             return Access.DENIED;
         }
-        if (off >= FAMILY && off < LOCAL_PORT_END && !packetAccess) {
+        // family .. local_port describe the socket: only programs that run with one (cgroup skb, sk_skb).
+        if (off >= FAMILY && off < LOCAL_PORT_END && type != ProgramType.CGROUP_SKB && type != ProgramType.SK_SKB) {
             return Access.DENIED;
         }
         if (off >= TSTAMP_TYPE && off < HWTSTAMP) {

@@ -10,8 +10,6 @@ public final class State {
     final List<int[]> refs = new ArrayList<>();
     /** The explored-state node this state descends from, for loop detection and branch counting. */
     Explored parent;
-    /** Instructions processed on the path to here since the last checkpoint (for loop heuristics). */
-    int pathLength;
     /** Whether this path only runs speculatively (a mispredicted branch), explored for unprivileged programs. */
     boolean speculative;
 
@@ -24,7 +22,6 @@ public final class State {
             s.refs.add(r.clone());
         }
         s.parent = parent;
-        s.pathLength = pathLength;
         s.speculative = speculative;
         return s;
     }
@@ -58,6 +55,8 @@ public final class State {
         int branches = 1;
         int hits;
         int misses;
+        /** Creation order, to find the latest state at an instruction. */
+        int order;
 
         Explored(State state, Explored parent, int pc, long fingerprint) {
             this.state = state;

@@ -17,12 +17,32 @@ final class Subsumption {
     /** Stand-in ids for scalars of the new state that have none: distinct from each other. */
     private int fresh;
 
-    private Subsumption(boolean priv) {
+    private Subsumption(boolean priv, Liveness liveness, int pc) {
         this.priv = priv;
+        this.liveness = liveness;
+        this.pc = pc;
     }
 
-    static boolean covers(State old, State cur, boolean priv) {
-        return new Subsumption(priv).states(old, cur);
+    private final Liveness liveness;
+    private final int pc;
+
+    static boolean covers(State old, State cur, boolean priv, Liveness liveness, int pc) {
+        return new Subsumption(priv, liveness, pc).states(old, cur);
+    }
+
+    /** Registers of frame {@code i} that the rest of the run may read. */
+    private int liveMask(State cur, int i) {
+        if (liveness == null) {
+            return -1;
+        }
+        if (i == cur.frames.size() - 1) {
+            return liveness.liveAt(pc);
+        }
+        Frame callee = cur.frames.get(i + 1);
+        if (callee.callbackFrame) {
+            return liveness.liveAt(callee.callsite); // the helper call runs again: it reads r1-r5
+        }
+        return liveness.liveAt(callee.callsite + 1) & ~0b111111; // r0-r5 are set or cleared on return
     }
 
     private boolean states(State old, State cur) {
@@ -36,7 +56,7 @@ final class Subsumption {
             }
         }
         for (int i = 0; i < old.frames.size(); i++) {
-            if (!frame(old.frames.get(i), cur.frames.get(i))) {
+            if (!frame(old.frames.get(i), cur.frames.get(i), liveMask(cur, i))) {
                 return false;
             }
         }
@@ -60,12 +80,12 @@ final class Subsumption {
         return m != null && m == b && r != null && r == a;
     }
 
-    private boolean frame(Frame old, Frame cur) {
+    private boolean frame(Frame old, Frame cur, int live) {
         if (old.callsite != cur.callsite || old.callbackFrame != cur.callbackFrame) {
             return false;
         }
         for (int r = 0; r < old.regs.length; r++) {
-            if (!reg(old.regs[r], cur.regs[r])) {
+            if ((live & (1 << r)) != 0 && !reg(old.regs[r], cur.regs[r])) {
                 return false;
             }
         }

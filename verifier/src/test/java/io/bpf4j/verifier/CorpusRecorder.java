@@ -1,0 +1,120 @@
+package io.bpf4j.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.testkit.KernelRunner;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records the Linux verifier's verdict on every program of {@link CorpusGenerator} into
+ * {@code src/test/resources/verifier-corpus.json} (run with {@code -Dbpf4j.recordCorpus=true}, as
+ * root with the kernel tools), and otherwise re-checks the recorded verdicts against the running
+ * kernel when it is available.
+ */
+class CorpusRecorder {
+    static final Path CORPUS = Path.of("src", "test", "resources", "verifier-corpus.json");
+
+    /** The Linux verdict of one raw program: accepted, and the last line of the log. */
+    record Verdict(boolean accepted, String error) {}
+
+    static Verdict linux(Path kernelRun, Path work, String name, List<Instruction> slots, String type, List<String> maps,
+            String license) throws IOException, InterruptedException {
+        ByteBuffer b = ByteBuffer.allocate(slots.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (Instruction i : slots) {
+            b.putLong(i.toRaw());
+        }
+        Path bin = work.resolve("prog.bin");
+        Files.write(bin, b.array());
+        List<String> cmd = new ArrayList<>(List.of(kernelRun.toString(), "--raw", "--verify-only", "-t", type, "-L", license));
+        for (String m : maps) {
+            cmd.add("-m");
+            cmd.add(m);
+        }
+        cmd.add(bin.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + ": kernel-run timed out");
+        }
+        if (out.contains("verdict=accepted")) {
+            return new Verdict(true, "");
+        }
+        if (!out.contains("verdict=rejected")) {
+            throw new IllegalStateException(name + ": kernel-run said: " + out);
+        }
+        String last = "";
+        for (String line : out.split("\n")) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("verdict=") && !l.startsWith("processed ") && !l.startsWith("kernel-run")
+                    && !l.startsWith("verification time")) {
+                last = l;
+            }
+        }
+        return new Verdict(false, last);
+    }
+
+    static Path kernelRun() {
+        KernelRunner.require();
+        Path p = Path.of("target", "kernel-tools", "kernel-run").toAbsolutePath();
+        Assumptions.assumeTrue(Files.isExecutable(p), "kernel-run not built: kernel comparison skipped");
+        return p;
+    }
+
+    @Test
+    void recordOrRecheckLinuxVerdicts() throws Exception {
+        boolean record = Boolean.getBoolean("bpf4j.recordCorpus");
+        Path kernelRun = kernelRun();
+        Path work = Files.createTempDirectory("corpus");
+        if (record) {
+            List<Map<String, Object>> entries = new ArrayList<>();
+            for (CorpusGenerator.Program prog : CorpusGenerator.generate()) {
+                Verdict v = linux(kernelRun, work, prog.name(), CorpusPrograms.slots(prog.asm()), prog.type(), prog.maps(),
+                        prog.license());
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", prog.name());
+                e.put("type", prog.type());
+                e.put("maps", prog.maps());
+                e.put("license", prog.license());
+                e.put("asm", prog.asm());
+                e.put("linux", v.accepted() ? "accept" : "reject");
+                e.put("linux_error", v.error());
+                entries.add(e);
+            }
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("about", "bpf4j's verifier corpus: small programs, one rule each, with the verdict of the Linux"
+                    + " verifier (privileged, recorded with ../shared/tools/kernel-run --verify-only)");
+            root.put("kernel", System.getProperty("os.version"));
+            root.put("count", entries.size());
+            root.put("programs", entries);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(CORPUS.toFile(), root);
+            return;
+        }
+        List<CorpusAgreementTest.Entry> entries = CorpusAgreementTest.load();
+        List<String> changed = new ArrayList<>();
+        for (CorpusAgreementTest.Entry e : entries) {
+            Verdict v = linux(kernelRun, work, e.name(), CorpusPrograms.slots(e.asm()), e.type(), e.maps(), e.license());
+            if (v.accepted() != e.linuxAccepts()) {
+                changed.add(e.name() + ": recorded " + (e.linuxAccepts() ? "accept" : "reject") + ", kernel now "
+                        + (v.accepted() ? "accepts" : "rejects (" + v.error() + ")"));
+            }
+        }
+        assertThat(changed).as("programs whose Linux verdict differs from the recorded one (kernel "
+                + System.getProperty("os.version") + ")").isEmpty();
+    }
+}
