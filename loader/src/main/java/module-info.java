@@ -7,6 +7,7 @@
 module io.bpf4j.loader {
     requires transitive io.bpf4j.isa;
     requires transitive io.bpf4j.runtime;
+    requires transitive io.bpf4j.verifier;
 
     exports io.bpf4j.loader;
     exports io.bpf4j.loader.btf;

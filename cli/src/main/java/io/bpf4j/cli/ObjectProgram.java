@@ -3,7 +3,9 @@ package io.bpf4j.cli;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.LoadedObject;
 import io.bpf4j.loader.ObjectFormatException;
+import io.bpf4j.loader.ProgramRejectedException;
 import io.bpf4j.loader.ProgramSpec;
+import io.bpf4j.loader.Verification;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.Program;
@@ -25,12 +27,16 @@ record ObjectProgram(Executable executable, ProgramType type, Map<String, BpfMap
      *
      * @param forcedType the type every program of the object runs as, or null for what their sections say
      */
-    static ObjectProgram select(String file, byte[] content, String wanted, ProgramType forcedType, BpfRuntime runtime) {
+    static ObjectProgram select(String file, byte[] content, String wanted, ProgramType forcedType, BpfRuntime runtime,
+            Verification verification) {
         BpfObject object;
         LoadedObject loaded;
         try {
             object = BpfObject.parse(content, Path.of(file).getFileName().toString());
-            loaded = LoadedObject.load(object, runtime, spec -> forcedType != null ? forcedType : spec.kind());
+            loaded = LoadedObject.load(object, runtime, spec -> forcedType != null ? forcedType : spec.kind(), verification);
+        } catch (ProgramRejectedException e) {
+            throw CliException.badInput(file + ": " + e.getMessage() + " (bpf4j verify " + file + " --program "
+                    + e.program() + " shows the verifier's log; --no-verify runs it unverified, with run-time checks)");
         } catch (ObjectFormatException | MapException | ProgramLoadException e) {
             throw CliException.badInput(file + ": " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.runtime.ProgramLoadException;
+import io.bpf4j.loader.Verification;
 import io.bpf4j.runtime.BpfRuntime;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.ExecutionMode;
@@ -106,6 +107,10 @@ final class RunCommand implements Callable<Integer> {
             description = "How to run: interpreter, compiled (JVM bytecode from the start) or auto (interpret, compile"
                     + " once hot). Default: ${DEFAULT-VALUE}.")
     ExecutionMode mode;
+
+    @Option(names = "--no-verify",
+            description = "Run an object's programs without verifying them first (the run-time checks stay on).")
+    boolean noVerify;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
@@ -220,12 +225,16 @@ final class RunCommand implements Callable<Integer> {
                     + " they do not combine with --packet or --pcap");
         }
         ProgramType forcedType = typeName == null ? null : ProgramTypes.parse(typeName);
+        if (forcedType != null) {
+            PacketHook.of(forcedType, file); // a type no packet reaches is a usage error, whatever the program
+        }
         BpfRuntime runtime = BpfRuntime.builder().instructionBudget(budget).executionMode(mode).build();
         PacketRun.Input input = packetFile != null
                 ? new PacketRun.RawFrame(packetFile, ProgramReader.readBytes(packetFile, main.terminal().in()))
                 : new PacketRun.Capture(pcapFile);
         ObjectProgram selected = elf
-                ? ObjectProgram.select(file, content, programName, forcedType, runtime)
+                ? ObjectProgram.select(file, content, programName, forcedType, runtime,
+                        noVerify ? Verification.SKIPPED : Verification.REQUIRED)
                 : ObjectProgram.standalone(file, ProgramReader.read(file, content, dialect), forcedType, runtime);
         PacketHook hook = PacketHook.of(selected.type(), selected.executable().program().name());
         PacketRun run = new PacketRun(file, selected.executable(), selected.type().name().toLowerCase(), hook,

@@ -1,26 +1,14 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.isa.Instructions;
 import io.bpf4j.loader.BpfObject;
-import io.bpf4j.loader.FunctionSpec;
-import io.bpf4j.loader.MapSpec;
+import io.bpf4j.loader.ObjectVerification;
 import io.bpf4j.loader.ProgramSpec;
-import io.bpf4j.loader.btf.FunctionSignature;
-import io.bpf4j.loader.btf.LineInfo;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.maps.MapDefinition;
-import io.bpf4j.runtime.maps.MapType;
 import io.bpf4j.verifier.VerificationRequest;
-import io.bpf4j.verifier.VerificationRequest.ArgKind;
 import io.bpf4j.verifier.VerificationResult;
 import io.bpf4j.verifier.Verifier;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,47 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
                             + String.join(", ", object.programs().stream().map(ProgramSpec::name).toList())));
         }
         ProgramType t = type == null ? spec.kind() : parseType(type);
-        List<MapDefinition> maps = new ArrayList<>();
-        for (MapSpec m : object.maps()) {
-            maps.add(definition(m));
-        }
-        Map<Integer, List<ArgKind>> globals = new LinkedHashMap<>();
-        for (FunctionSpec f : spec.functions()) {
-            if (f.global() && f.startIndex() > 0) {
-                globals.put(f.startIndex(), argKinds(f));
-            }
-        }
-        Map<Integer, String> lines = new HashMap<>();
-        Instructions code = spec.instructions();
-        for (int i = 0; i < code.size(); i++) {
-            int index = i;
-            spec.lineAt(i).ifPresent(li -> lines.put(index, describe(li)));
-        }
-        return VerificationRequest.of(code, t).withMaps(maps).withGplCompatible(object.gplCompatible())
-                .withGlobalFunctions(globals).withSourceLines(lines).withBtf(object.btfExt().isPresent());
-    }
-
-    private static List<ArgKind> argKinds(FunctionSpec f) {
-        List<ArgKind> kinds = new ArrayList<>();
-        if (f.signature().isPresent()) {
-            for (FunctionSignature.Parameter p : f.signature().get().parameters()) {
-                String tn = p.typeName();
-                boolean ctx = tn.contains("__sk_buff") || tn.contains("xdp_md") || tn.contains("pt_regs")
-                        || tn.contains("bpf_sock_ops") || tn.contains("bpf_perf_event_data");
-                kinds.add(ctx ? ArgKind.CONTEXT : tn.contains("*") ? ArgKind.POINTER : ArgKind.SCALAR);
-            }
-        }
-        return kinds;
-    }
-
-    private static String describe(LineInfo li) {
-        return li.location() + ": " + li.sourceLine().strip();
-    }
-
-    private static MapDefinition definition(MapSpec m) {
-        MapDefinition inner = m.innerMap().map(VerifyCommand::definition).orElse(null);
-        return new MapDefinition(MapType.fromId(m.type()), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.name(),
-                inner);
+        return ObjectVerification.request(object, spec, t);
     }
 
     static ProgramType parseType(String name) {

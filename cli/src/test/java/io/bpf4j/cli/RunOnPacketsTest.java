@@ -188,6 +188,9 @@ class RunOnPacketsTest {
         assertThat(tracing.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(tracing.err()).contains("is a kprobe program; bpf4j run feeds packets to xdp, tc");
 
+        Path unchecked = write("unchecked.s", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nexit\n".getBytes());
+        assertThat(run("run", unchecked.toString(), "--type", "xdp", "--packet", packet.toString()).exitCode()).isZero();
+
         Cli.Result badType = run("run", FIREWALL.toString(), "--packet", packet.toString(), "--type", "warp");
         assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badType.err()).contains("unknown program type 'warp'");
@@ -236,5 +239,17 @@ class RunOnPacketsTest {
         Cli.Result text = run("run", allow.toString(), "--type", "cgroup_skb", "--pcap", capture.toString());
         assertThat(text.out()).contains("skipped 1 packet the hook cannot take, first: packet 2: a frame of 10 bytes has"
                 + " no Ethernet header");
+    }
+
+    @Test
+    void objectsAreVerifiedBeforeTheyRunUnlessNoVerifyIsGiven() throws IOException {
+        Path object = Path.of("src", "test", "resources", "objects", "unchecked_packet.o");
+        Path packet = write("p.bin", new byte[] {42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0});
+        Cli.Result rejected = run("run", object.toString(), "--packet", packet.toString());
+        assertThat(rejected.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(rejected.err()).contains("program 'xdp_unchecked' is rejected by the verifier")
+                .contains("--no-verify runs it unverified");
+        JsonNode unverified = json("run", object.toString(), "--packet", packet.toString(), "--no-verify", "--json");
+        assertThat(unverified.get("retval").asInt()).isEqualTo(42);
     }
 }

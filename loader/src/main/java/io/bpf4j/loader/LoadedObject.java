@@ -10,6 +10,8 @@ import io.bpf4j.runtime.maps.MapOfMaps;
 import io.bpf4j.runtime.maps.MapType;
 import io.bpf4j.runtime.maps.Maps;
 import io.bpf4j.runtime.maps.ProgArrayMap;
+import io.bpf4j.verifier.VerificationResult;
+import io.bpf4j.verifier.Verifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,19 +40,26 @@ public final class LoadedObject {
     private final BpfRuntime runtime;
     /** Functions replaced by extension programs (dynamic linking), by function name. */
     private final Map<String, FunctionReplacement.Extension> replacements = new LinkedHashMap<>();
+    private final Verification verification;
 
     private LoadedObject(BpfObject object, Map<String, BpfMap> maps, List<BpfMap> orderedMaps,
-            Map<String, Executable> programs, BpfRuntime runtime) {
+            Map<String, Executable> programs, BpfRuntime runtime, Verification verification) {
         this.object = object;
+        this.verification = verification;
         this.maps = Collections.unmodifiableMap(maps);
         this.orderedMaps = List.copyOf(orderedMaps);
         this.programs = Collections.unmodifiableMap(programs);
         this.runtime = runtime;
     }
 
-    /** Reads, parses and loads an object file. */
+    /** Reads, parses, verifies and loads an object file. */
     public static LoadedObject open(Path path, BpfRuntime runtime) throws IOException {
         return load(BpfObject.read(path), runtime);
+    }
+
+    /** Reads, parses and loads an object file, verifying its programs or not. */
+    public static LoadedObject open(Path path, BpfRuntime runtime, Verification verification) throws IOException {
+        return load(BpfObject.read(path), runtime, ProgramSpec::kind, verification);
     }
 
     /**
@@ -60,9 +69,15 @@ public final class LoadedObject {
      * @throws io.bpf4j.runtime.maps.MapException if a map definition is refused (sizes, limits)
      * @throws io.bpf4j.runtime.ProgramLoadException if a program cannot be loaded (unknown helper,
      *     a GPL-only helper called by a program whose license is not GPL-compatible, ...)
+     * @throws ProgramRejectedException if the verifier rejects a program (its log says why)
      */
     public static LoadedObject load(BpfObject object, BpfRuntime runtime) {
-        return load(object, runtime, ProgramSpec::kind);
+        return load(object, runtime, ProgramSpec::kind, Verification.REQUIRED);
+    }
+
+    /** Like {@link #load(BpfObject, BpfRuntime)}, verifying the programs or, on the embedder's explicit choice, not. */
+    public static LoadedObject load(BpfObject object, BpfRuntime runtime, Verification verification) {
+        return load(object, runtime, ProgramSpec::kind, verification);
     }
 
     /**
@@ -71,7 +86,7 @@ public final class LoadedObject {
      * program as another type (what {@code bpf4j run --type} does).
      */
     public static LoadedObject load(BpfObject object, BpfRuntime runtime,
-            java.util.function.Function<ProgramSpec, ProgramType> typeOf) {
+            java.util.function.Function<ProgramSpec, ProgramType> typeOf, Verification verification) {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         List<BpfMap> ordered = new ArrayList<>();
         for (MapSpec spec : object.maps()) {
@@ -85,16 +100,38 @@ public final class LoadedObject {
         Map<String, Executable> programs = new LinkedHashMap<>();
         for (ProgramSpec spec : object.programs()) {
             LicenseCheck.check(object, spec, runtime.helpers());
-            Program program = Program.of(typeOf.apply(spec), spec.name(), spec.instructions(), ordered);
+            ProgramType type = typeOf.apply(spec);
+            // An extension (freplace) has no context of its own until it replaces a function: it is
+            // verified then, inside the program it joins (see replaceFunction), as Linux verifies it
+            // against its attach target.
+            if (verification == Verification.REQUIRED && type != ProgramType.EXT) {
+                verify(object, spec, spec.instructions(), object.maps().stream().map(LoadedObject::definition).toList(),
+                        type, runtime);
+            }
+            Program program = Program.of(type, spec.name(), spec.instructions(), ordered);
             programs.put(spec.name(), runtime.load(program));
         }
         for (MapSpec spec : object.maps()) {
             fillStaticSlots(spec, maps, programs);
         }
-        return new LoadedObject(object, maps, ordered, programs, runtime);
+        return new LoadedObject(object, maps, ordered, programs, runtime, verification);
     }
 
-    private static MapDefinition definition(MapSpec spec) {
+    private static void verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
+            List<MapDefinition> maps, ProgramType type, BpfRuntime runtime) {
+        VerificationResult result = Verifier.verify(ObjectVerification.request(object, spec, code, maps, type,
+                runtime.helpers()));
+        if (!result.accepted()) {
+            throw new ProgramRejectedException(spec.name(), result.rejection());
+        }
+    }
+
+    /** How this object's programs were loaded: verified, or not on the embedder's choice. */
+    public Verification verification() {
+        return verification;
+    }
+
+    static MapDefinition definition(MapSpec spec) {
         MapDefinition inner = spec.innerMap().map(LoadedObject::definition).orElse(null);
         return new MapDefinition(MapType.fromId(spec.type()), spec.keySize(), spec.valueSize(), spec.maxEntries(),
                 spec.flags(), spec.name(), inner);
@@ -175,8 +212,13 @@ public final class LoadedObject {
         for (ProgramSpec caller : callers) {
             Executable executable = programs.get(caller.name());
             FunctionReplacement.Linked linked = FunctionReplacement.relink(caller, orderedMaps, replacements);
-            Program program = Program.of(executable.program().type(), caller.name(),
-                    io.bpf4j.isa.Instructions.decode(linked.code()), linked.maps());
+            io.bpf4j.isa.Instructions code = io.bpf4j.isa.Instructions.decode(linked.code());
+            if (verification == Verification.REQUIRED) {
+                // The extension runs with the caller's context and arguments: verify them together.
+                verify(object, caller, code, linked.maps().stream().map(BpfMap::definition).toList(),
+                        executable.program().type(), runtime);
+            }
+            Program program = Program.of(executable.program().type(), caller.name(), code, linked.maps());
             runtime.replaceCode(executable, program);
             relinked.add(caller.name());
         }

@@ -37,6 +37,13 @@ public record VerifierLog(int instruction, String disassembly, String state, Str
         if (instruction >= 0) {
             b.append(" (instruction ").append(instruction).append(")");
         }
-        return b.append('\n').toString();
+        b.append('\n');
+        explanation().ifPresent(text -> b.append("why: ").append(text).append('\n'));
+        return b.toString();
+    }
+
+    /** The reason in one plain sentence, for the messages that have one. */
+    public Optional<String> explanation() {
+        return PlainReasons.explain(reason);
     }
 }
