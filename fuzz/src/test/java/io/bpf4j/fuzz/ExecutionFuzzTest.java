@@ -1,0 +1,84 @@
+package io.bpf4j.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.InvalidInstructionException;
+import io.bpf4j.runtime.BpfRuntime;
+import io.bpf4j.runtime.ExecutionMode;
+import io.bpf4j.runtime.Program;
+import io.bpf4j.runtime.ProgramFault;
+import io.bpf4j.runtime.ProgramType;
+import io.bpf4j.runtime.maps.Maps;
+import io.bpf4j.runtime.types.XdpPacket;
+import io.bpf4j.verifier.VerificationRequest;
+import io.bpf4j.verifier.Verifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Programs the verifier accepts, run interpreted and compiled: no {@link ProgramFault} at all (a
+ * verified program has no memory-check failure, and with forward-only jumps no budget overrun),
+ * and the same return value, packet and map contents in both modes. Two sources of programs:
+ * {@link LinuxProgramGenerator} driven by the fuzzer's bytes (always valid), and raw instruction
+ * bytes (mostly rejected; whatever is accepted must run cleanly too).
+ */
+class ExecutionFuzzTest {
+    private static final BpfRuntime INTERPRETED = BpfRuntime.builder().executionMode(ExecutionMode.INTERPRETER)
+            .instructionBudget(1_000_000).build();
+    private static final BpfRuntime COMPILED = BpfRuntime.builder().executionMode(ExecutionMode.COMPILED)
+            .instructionBudget(1_000_000).build();
+
+    @FuzzTest(maxDuration = "10m")
+    void generated(FuzzedDataProvider data) {
+        byte[] packet = data.consumeBytes(LinuxProgramGenerator.PACKET_SIZE);
+        packet = java.util.Arrays.copyOf(packet, LinuxProgramGenerator.PACKET_SIZE);
+        Instructions code = LinuxProgramGenerator.generate(Choices.fuzzed(data));
+        runBoth(code, packet, true);
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void raw(byte[] bytes) {
+        Instructions code;
+        try {
+            code = Instructions.decode(java.util.Arrays.copyOf(bytes, bytes.length / 8 * 8));
+        } catch (InvalidInstructionException e) {
+            return;
+        }
+        runBoth(code, new byte[LinuxProgramGenerator.PACKET_SIZE], false);
+    }
+
+    private static void runBoth(Instructions code, byte[] packet, boolean mustVerify) {
+        var verdict = Verifier.verify(VerificationRequest.of(code, ProgramType.XDP).withMaps(List.of(LinuxDifferential.MAP)));
+        if (!verdict.accepted()) {
+            assertThat(mustVerify).as(() -> "generated program rejected: " + verdict.rejection().format()).isFalse();
+            return;
+        }
+        LinuxDifferential.Outcome a = LinuxDifferential.runBpf4j(INTERPRETED, code, packet);
+        LinuxDifferential.Outcome b = LinuxDifferential.runBpf4j(COMPILED, code, packet);
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void seededGeneratedPrograms() {
+        for (long seed = 0; seed < SeededFuzzing.RUNS / 4; seed++) {
+            byte[] packet = new byte[LinuxProgramGenerator.PACKET_SIZE];
+            new SplittableRandom(seed).nextBytes(packet);
+            runBoth(LinuxProgramGenerator.generate(Choices.random(seed)), packet, true);
+        }
+    }
+
+    @Test
+    void seededRawPrograms() {
+        List<byte[]> seeds = new ArrayList<>(Seeds.programs());
+        for (long seed = 0; seed < 20; seed++) {
+            seeds.add(LinuxProgramGenerator.generate(Choices.random(seed)).toBytes());
+        }
+        SeededFuzzing.run("execution-raw", seeds, SeededFuzzing.RUNS, this::raw);
+    }
+}
