@@ -29,6 +29,9 @@ class LinuxDifferentialTest {
             if (d != null) {
                 divergences.add(d);
             }
+            if ((seed - first + 1) % 5000 == 0) {
+                System.out.println("difftest: " + (seed - first + 1) + " programs so far, " + divergences.size() + " divergences");
+            }
         }
         System.out.println("difftest: " + PROGRAMS + " programs from seed " + first + ", " + divergences.size() + " divergences");
         assertThat(divergences).as(String.join("\n\n", divergences.subList(0, Math.min(1, divergences.size())))).isEmpty();
