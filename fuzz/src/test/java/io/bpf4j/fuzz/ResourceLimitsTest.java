@@ -47,6 +47,16 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void perRuntimeProgramSizeCap() {
+        BpfRuntime runtime = BpfRuntime.builder().maxProgramSize(100).build();
+        Instructions big = Assembler.assemble("r0 = 0\n".repeat(100) + "exit\n");
+        assertThatThrownBy(() -> runtime.load(Program.of("big", big)))
+                .isInstanceOf(io.bpf4j.runtime.ProgramLoadException.class)
+                .hasMessageContaining("more than this runtime's limit of 100");
+        assertThat(runtime.load(Program.of("small", Assembler.assemble("r0 = 0\n".repeat(99) + "exit\n"))).run(new byte[8])).isZero();
+    }
+
+    @Test
     void verificationWorkCap() {
         // A bounded loop of ten million iterations: the verifier walks each one until its step limit.
         Instructions loop = Assembler.assemble("r1 = 0\nl: r1 += 1\nif r1 < 10000000 goto l\nr0 = 0\nexit\n");
