@@ -44,7 +44,7 @@ class VerifierFuzzTest {
 
     @Test
     void seededMutations() {
-        List<byte[]> seeds = new ArrayList<>();
+        List<byte[]> seeds = new ArrayList<>(SeededFuzzing.regressionInputs(VerifierFuzzTest.class, "verify"));
         for (byte[] p : Seeds.programs()) {
             byte[] s = new byte[p.length + 1];
             System.arraycopy(p, 0, s, 1, p.length);
