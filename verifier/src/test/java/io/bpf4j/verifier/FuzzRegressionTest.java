@@ -18,4 +18,15 @@ class FuzzRegressionTest {
         assertThat(r.accepted()).isFalse();
         assertThat(r.rejection().format()).isNotBlank();
     }
+
+    @Test
+    void referenceToAMissingMapInDeadCodeIsRejectedAsLinuxDoes() {
+        // r0 = 0; if r0 == 0 goto +2 (always); r1 = map[1715]; exit. Linux resolves every map fd at load.
+        Instructions code = Instructions.decode(HexFormat.of().parseHex(
+                "b700000000000000" + "1500020000000000" + "18110000b3060000" + "0000000000000000" + "9500000000000000"));
+        VerificationResult r = Verifier.verify(VerificationRequest.of(code, ProgramType.XDP)
+                .withMaps(java.util.List.of(io.bpf4j.runtime.maps.MapDefinition.of(io.bpf4j.runtime.maps.MapType.ARRAY, 4, 8, 1))));
+        assertThat(r.accepted()).isFalse();
+        assertThat(r.rejection().format()).contains("fd 1715 is not pointing to valid bpf_map");
+    }
 }
