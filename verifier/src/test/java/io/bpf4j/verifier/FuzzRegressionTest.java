@@ -29,4 +29,16 @@ class FuzzRegressionTest {
         assertThat(r.accepted()).isFalse();
         assertThat(r.rejection().format()).contains("fd 1715 is not pointing to valid bpf_map");
     }
+
+    @Test
+    void thirtyTwoBitShiftByFortyIsNotAssumedZero() {
+        // w1 = 1; w4 = 40; w1 <<= w4 (engines: 1 << (40 & 31) = 0x100); if w1 != 0x100 goto exit;
+        // then a call with a scalar where a map is expected: only reachable if the shift is modelled right.
+        Instructions code = Instructions.decode(HexFormat.of().parseHex(
+                "b401000001000000" + "b404000028000000" + "6c41000000000000" + "5601060000010000"
+                + "b402000001000000" + "b403000008000000" + "6c32000000000000" + "5602020000010000"
+                + "8500000001000000" + "9500000000000000" + "b700000000000000" + "9500000000000000"));
+        VerificationResult r = Verifier.verify(VerificationRequest.of(code, ProgramType.XDP));
+        assertThat(r.accepted()).as("the call at 8 is reachable at run time").isFalse();
+    }
 }
