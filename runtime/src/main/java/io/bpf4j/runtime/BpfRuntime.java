@@ -20,6 +20,7 @@ public final class BpfRuntime {
     private final HostEnvironment host;
     private final ExecutionMode executionMode;
     private final int compileThreshold;
+    private final int maxProgramSize;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -27,6 +28,7 @@ public final class BpfRuntime {
         this.host = builder.host;
         this.executionMode = builder.executionMode;
         this.compileThreshold = builder.compileThreshold;
+        this.maxProgramSize = builder.maxProgramSize;
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -60,6 +62,7 @@ public final class BpfRuntime {
      */
     public Executable load(Program program) {
         Objects.requireNonNull(program, "program");
+        checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         return new InterpretedExecutable(program, interpreter, host);
@@ -86,9 +89,17 @@ public final class BpfRuntime {
                     + loaded.program().type().name().toLowerCase() + " program; its code cannot be replaced by a "
                     + program.type().name().toLowerCase() + " program");
         }
+        checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         loaded.replaceCode(program, interpreter);
+    }
+
+    private void checkSize(Program program) {
+        if (program.code().size() > maxProgramSize) {
+            throw new ProgramLoadException(maxProgramSize, "program '" + program.name() + "' has " + program.code().size()
+                    + " instruction slots, more than this runtime's limit of " + maxProgramSize + " (BpfRuntime.Builder.maxProgramSize)");
+        }
     }
 
     /** How loaded programs run: interpreted, compiled, or compiled once hot. */
@@ -107,6 +118,7 @@ public final class BpfRuntime {
         private HostEnvironment host = HostEnvironment.defaults();
         private ExecutionMode executionMode = ExecutionMode.fromSystemProperty();
         private int compileThreshold = 1000;
+        private int maxProgramSize = io.bpf4j.isa.Instructions.MAX_SLOTS;
 
         private Builder() {}
 
@@ -159,6 +171,19 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("instruction budget must not be negative: " + budget);
             }
             this.instructionBudget = budget;
+            return this;
+        }
+
+        /**
+         * Refuses to load programs of more than {@code slots} instruction slots with a
+         * {@link ProgramLoadException}; {@code Instructions.MAX_SLOTS} (1,000,000) unless set. Bounds
+         * the decoded and compiled form a hostile program can make the runtime hold.
+         */
+        public Builder maxProgramSize(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("maximum program size must be at least 1: " + slots);
+            }
+            this.maxProgramSize = slots;
             return this;
         }
 

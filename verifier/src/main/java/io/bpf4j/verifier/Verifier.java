@@ -33,7 +33,9 @@ public final class Verifier {
             return new VerificationResult(true, stats, Optional.of(facts), Optional.empty());
         } catch (Analyzer.Rejection e) {
             int pc = e.pc;
-            String disasm = pc >= 0 && pc < request.code().size() ? Disassembler.format(request.code(), pc) : "";
+            // A rejection may point at the second half of a lddw (opcode 0), which has no disassembly of its own.
+            String disasm = pc >= 0 && pc < request.code().size() && request.code().get(pc).opcode() != 0
+                    ? Disassembler.format(request.code(), pc) : "";
             String state = pc >= 0 ? analyzer.currentStateText() : "";
             Optional<String> line = Optional.ofNullable(pc >= 0 ? request.sourceLines().get(pc) : null);
             List<String> trace = analyzer.trace();

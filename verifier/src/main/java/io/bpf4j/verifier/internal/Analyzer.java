@@ -142,6 +142,7 @@ public final class Analyzer {
     public void run() {
         new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
         liveness = Liveness.of(code);
+        checkMapReferences();
         markCallbackCalls();
         explore(0, initialState(0, null));
         for (Map.Entry<Integer, List<ArgKind>> g : request.globalFunctions().entrySet()) {
@@ -723,6 +724,22 @@ public final class Analyzer {
             }
             default -> throw new Rejection(pc, "lddw of a kernel variable (src " + insn.src()
                     + ", a BTF id) is not supported by bpf4j");
+        }
+    }
+
+    /**
+     * Every map reference must name a map, also in code no path reaches (Linux resolves them all
+     * at load, before verifying), or the runtime would refuse a program the verifier accepted.
+     */
+    private void checkMapReferences() {
+        for (int pc = 0; pc < n; pc++) {
+            if (code.isWide(pc)) {
+                int src = code.get(pc).src();
+                if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_IDX || src == PSEUDO_MAP_VALUE || src == PSEUDO_MAP_IDX_VALUE) {
+                    mapIndex(pc, code.get(pc).imm());
+                }
+                pc++;
+            }
         }
     }
 

@@ -16,7 +16,9 @@ final class ScalarAlu {
             Scalar a = dst.zext32();
             Scalar b = src.zext32();
             Scalar r = switch (op) {
-                case ADD, SUB, MUL, OR, AND, XOR, LSH, RSH, DIV, MOD -> apply(op, a, b, false);
+                case ADD, SUB, MUL, OR, AND, XOR, DIV, MOD -> apply(op, a, b, false);
+                // A 32-bit shift by 32 or more is not the 64-bit one truncated (engines mask the amount): unknown, as in Linux.
+                case LSH, RSH -> Long.compareUnsigned(b.umax, 31) > 0 ? Scalar.unknown() : apply(op, a, b, false);
                 case ARSH -> arsh32(a, b);
                 case NEG -> apply(SUB, Scalar.constant(0), a, false);
                 default -> Scalar.unknown();
