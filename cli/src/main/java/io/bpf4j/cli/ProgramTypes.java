@@ -16,7 +16,14 @@ final class ProgramTypes {
      * @throws CliException naming the accepted forms
      */
     static ProgramType parse(String name) {
-        String upper = name.toUpperCase(Locale.ROOT).replace('-', '_').replaceFirst("^BPF_PROG_TYPE_", "");
+        String upper = switch (name.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "tc", "classifier" -> "SCHED_CLS";
+            case "socket", "skb" -> "SOCKET_FILTER";
+            case "raw_tp" -> "RAW_TRACEPOINT";
+            case "tp" -> "TRACEPOINT";
+            case "uprobe" -> "KPROBE";
+            default -> name.toUpperCase(Locale.ROOT).replace('-', '_').replaceFirst("^BPF_PROG_TYPE_", "");
+        };
         for (ProgramType type : ProgramType.values()) {
             if (type != ProgramType.UNSPEC && type.name().equals(upper)) {
                 return type;

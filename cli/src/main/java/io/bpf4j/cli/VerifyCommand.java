@@ -8,7 +8,6 @@ import io.bpf4j.verifier.VerificationRequest;
 import io.bpf4j.verifier.VerificationResult;
 import io.bpf4j.verifier.Verifier;
 import java.io.PrintStream;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,7 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
             return fromObject(ObjectFiles.read(file));
         }
         LoadedProgram p = ProgramReader.read(file, main.terminal().in(), null);
-        return VerificationRequest.of(p.code(), type == null ? ProgramType.XDP : parseType(type));
+        return VerificationRequest.of(p.code(), type == null ? ProgramType.XDP : ProgramTypes.parse(type));
     }
 
     private VerificationRequest fromObject(BpfObject object) {
@@ -99,27 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
                     .orElseThrow(() -> CliException.badInput(file + ": no program '" + program + "'; it has "
                             + String.join(", ", object.programs().stream().map(ProgramSpec::name).toList())));
         }
-        ProgramType t = type == null ? spec.kind() : parseType(type);
+        ProgramType t = type == null ? spec.kind() : ProgramTypes.parse(type);
         return ObjectVerification.request(object, spec, t);
-    }
-
-    static ProgramType parseType(String name) {
-        String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
-        return switch (n) {
-            case "tc", "sched_cls", "classifier" -> ProgramType.SCHED_CLS;
-            case "socket", "skb", "socket_filter" -> ProgramType.SOCKET_FILTER;
-            case "raw_tp", "raw_tracepoint" -> ProgramType.RAW_TRACEPOINT;
-            case "tp", "tracepoint" -> ProgramType.TRACEPOINT;
-            case "perf_event" -> ProgramType.PERF_EVENT;
-            case "kprobe", "uprobe" -> ProgramType.KPROBE;
-            default -> {
-                try {
-                    yield ProgramType.valueOf(n.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new CliException(ExitCodes.USAGE, "unknown program type '" + name + "' (xdp, socket_filter, tc,"
-                            + " cgroup_skb, kprobe, tracepoint, raw_tracepoint, perf_event, sock_ops, ...)");
-                }
-            }
-        };
     }
 }
