@@ -54,11 +54,23 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
         int needed = XdpPacket.HEADROOM + length + XdpPacket.SHARED_INFO_SIZE;
         int frame = (needed + XdpPacket.FRAME_SIZE - 1) / XdpPacket.FRAME_SIZE * XdpPacket.FRAME_SIZE;
         this.hardEnd = frame - XdpPacket.SHARED_INFO_SIZE;
-        // long[]-backed: 8-aligned like a page
-        this.buffer = MemorySegment.ofArray(new long[(hardEnd + 7) / 8]).asSlice(0, hardEnd);
         this.data = XdpPacket.HEADROOM;
         this.meta = data - packet.metadata().length;
         this.end = data + length;
+        FramePool pool = frame == XdpPacket.FRAME_SIZE ? POOL.get() : null;
+        if (pool != null && !pool.inUse) {
+            // One frame per thread serves run after run: allocating and zeroing a fresh page cost more
+            // than short programs' whole run. Only the headroom must be cleared: it is the one part
+            // a program can reach without writing it first (through adjust_head or adjust_meta);
+            // the packet and metadata are copied over, and adjust_tail zeroes what it grows into.
+            pool.inUse = true;
+            this.borrowed = pool;
+            this.buffer = pool.frame;
+            buffer.asSlice(0, meta).fill((byte) 0);
+        } else {
+            // long[]-backed: 8-aligned like a page
+            this.buffer = MemorySegment.ofArray(new long[(hardEnd + 7) / 8]).asSlice(0, hardEnd);
+        }
         MemorySegment.copy(packet.metadata(), 0, buffer, ValueLayout.JAVA_BYTE, meta, packet.metadata().length);
         MemorySegment.copy(packet.data(), 0, buffer, ValueLayout.JAVA_BYTE, data, length);
     }
@@ -66,7 +78,32 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
     /** Runs {@code executable} on {@code packet} as an XDP program. */
     public static XdpResult run(Executable executable, XdpPacket packet, ExecutionTracer tracer) {
         XdpContext context = new XdpContext(RunTypes.check(executable.program(), "runXdp", ProgramType.XDP), packet);
-        return context.result(executable.run(context, tracer));
+        try {
+            return context.result(executable.run(context, tracer));
+        } finally {
+            context.release();
+        }
+    }
+
+    /** The thread's reusable one-page frame, free for the next run once the last one's result is copied out. */
+    private static final class FramePool {
+        final MemorySegment frame = MemorySegment.ofArray(
+                new long[(XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE + 7) / 8])
+                .asSlice(0, XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE);
+        boolean inUse;
+    }
+
+    private static final ThreadLocal<FramePool> POOL = ThreadLocal.withInitial(FramePool::new);
+
+    /** The pooled frame this run borrowed, or null when it has a frame of its own. */
+    private FramePool borrowed;
+
+    /** Gives the pooled frame back; the context must not be used afterwards. */
+    void release() {
+        if (borrowed != null) {
+            borrowed.inUse = false;
+            borrowed = null;
+        }
     }
 
     @Override
