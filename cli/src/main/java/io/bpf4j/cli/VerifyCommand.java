@@ -92,9 +92,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         ProgramSpec spec = object.programs().getFirst();
         if (program != null) {
-            spec = object.programs().stream()
-                    .filter(p -> p.name().equals(program) || p.sectionName().equals(program))
-                    .findFirst()
+            spec = object.findProgram(program)
                     .orElseThrow(() -> CliException.badInput(file + ": no program '" + program + "'; it has "
                             + String.join(", ", object.programs().stream().map(ProgramSpec::name).toList())));
         }

@@ -149,6 +149,19 @@ public final class BpfObject {
     }
 
     /**
+     * The program with this function name or, failing that, the only one in this section: how
+     * every command and API names a program ({@code --program}, {@code LoadedObject.program}).
+     */
+    public Optional<ProgramSpec> findProgram(String nameOrSection) {
+        Optional<ProgramSpec> byName = program(nameOrSection);
+        if (byName.isPresent()) {
+            return byName;
+        }
+        List<ProgramSpec> inSection = programs.stream().filter(p -> p.sectionName().equals(nameOrSection)).toList();
+        return inSection.size() == 1 ? Optional.of(inSection.getFirst()) : Optional.empty();
+    }
+
+    /**
      * The maps: legacy {@code maps} definitions, then BTF-defined {@code .maps} (in BTF order),
      * then global data sections (in section order). {@link MapReference#mapIndex()} indexes this
      * list.

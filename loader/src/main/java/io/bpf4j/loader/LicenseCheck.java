@@ -1,12 +1,12 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.runtime.Helper;
 import io.bpf4j.runtime.HelperRegistry;
 import io.bpf4j.runtime.LinuxHelpers;
 import io.bpf4j.runtime.ProgramLoadException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Linux's licence rule: a program whose {@code license} section is not GPL-compatible may not
@@ -23,23 +23,23 @@ final class LicenseCheck {
         if (object.gplCompatible()) {
             return;
         }
-        ByteBuffer code = ByteBuffer.wrap(program.code()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < program.instructionCount(); i++) {
-            int opcode = code.get(i * 8) & 0xff;
-            int src = (code.get(i * 8 + 1) & 0xff) >>> 4;
-            if (opcode == CALL && src == 0) {
-                int id = code.getInt(i * 8 + 4);
+        Instructions code = program.instructions();
+        for (int i = 0; i < code.size(); i++) {
+            Instruction insn = code.get(i);
+            if (insn.opcode() == CALL && insn.src() == 0) {
+                int id = insn.imm();
                 boolean gplOnly = helpers.find(id).map(Helper::prototype).orElseGet(() -> LinuxHelpers.prototypeOf(id))
                         .gplOnly();
                 if (gplOnly) {
-                    String name = helpers.find(id).map(Helper::name).orElse("helper " + id);
+                    String name = helpers.find(id).map(Helper::name)
+                            .or(() -> LinuxHelpers.find(id).map(LinuxHelpers.Entry::name)).orElse("unknown");
                     throw new ProgramLoadException(i, "program '" + program.name() + "' calls bpf_" + name + " (helper "
                             + id + "), which is GPL-only, but the object's license '" + object.license()
                             + "' is not GPL-compatible (Linux refuses it too: use a GPL-compatible license string"
                             + " such as \"GPL\" or \"Dual BSD/GPL\")");
                 }
-            } else if (opcode == Opcodes.LDDW) {
-                i++;
+            } else if (code.isWide(i)) {
+                i++; // the second slot of a lddw holds data, not an instruction
             }
         }
     }

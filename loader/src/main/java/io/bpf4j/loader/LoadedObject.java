@@ -176,8 +176,7 @@ public final class LoadedObject {
      * @throws IllegalArgumentException if {@code extensionObject} has no program {@code extension}
      */
     public synchronized List<String> replaceFunction(String function, LoadedObject extensionObject, String extension) {
-        ProgramSpec spec = extensionObject.object.programs().stream()
-                .filter(p -> p.name().equals(extension) || p.sectionName().equals(extension)).findFirst()
+        ProgramSpec spec = extensionObject.object.findProgram(extension)
                 .orElseThrow(() -> new IllegalArgumentException("no program '" + extension + "' in "
                         + extensionObject.object.name()));
         List<ProgramSpec> callers = callersOf(function);
@@ -255,13 +254,7 @@ public final class LoadedObject {
 
     /** The program with this function name or, failing that, the only one in this section. */
     public Optional<Executable> findProgram(String nameOrSection) {
-        Executable byName = programs.get(nameOrSection);
-        if (byName != null) {
-            return Optional.of(byName);
-        }
-        List<ProgramSpec> inSection = object.programs().stream()
-                .filter(p -> p.sectionName().equals(nameOrSection)).toList();
-        return inSection.size() == 1 ? Optional.of(programs.get(inSection.get(0).name())) : Optional.empty();
+        return object.findProgram(nameOrSection).map(p -> programs.get(p.name()));
     }
 
     /**
