@@ -8,7 +8,6 @@ import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.maps.MapDefinition;
 import io.bpf4j.runtime.maps.MapOfMaps;
 import io.bpf4j.runtime.maps.MapType;
-import io.bpf4j.runtime.maps.Maps;
 import io.bpf4j.runtime.maps.ProgArrayMap;
 import io.bpf4j.verifier.VerificationResult;
 import io.bpf4j.verifier.Verifier;
@@ -90,7 +89,7 @@ public final class LoadedObject {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         List<BpfMap> ordered = new ArrayList<>();
         for (MapSpec spec : object.maps()) {
-            BpfMap map = Maps.create(definition(spec));
+            BpfMap map = runtime.maps().create(definition(spec));
             if (spec.initialData().length > 0) {
                 map.update(new byte[4], spec.initialData(), 0); // global data: the single value of key 0
             }

@@ -90,4 +90,20 @@ class LoadedObjectTest {
             assertThat(obj.programs()).as(name).isNotEmpty();
         }
     }
+
+    @Test
+    void objectMapsCountAgainstTheRuntimeMapMemoryLimit() {
+        BpfObject object = TestObjects.parse(TestObjects.Source.PREBUILT, "xdp_maps");
+        BpfRuntime measuring = BpfRuntime.builder().build();
+        LoadedObject.load(object, measuring, TestObjects.verification("xdp_maps"));
+        long needed = measuring.maps().memoryBudget().used();
+        assertThat(needed).isPositive();
+
+        BpfRuntime tooSmall = BpfRuntime.builder().maxMapMemory(needed - 1).build();
+        assertThatThrownBy(() -> LoadedObject.load(object, tooSmall, TestObjects.verification("xdp_maps")))
+                .isInstanceOf(io.bpf4j.runtime.maps.MapDefinitionException.class)
+                .hasMessageContaining("BpfRuntime.Builder.maxMapMemory");
+        BpfRuntime justEnough = BpfRuntime.builder().maxMapMemory(needed).build();
+        assertThat(LoadedObject.load(object, justEnough, TestObjects.verification("xdp_maps")).maps()).isNotEmpty();
+    }
 }

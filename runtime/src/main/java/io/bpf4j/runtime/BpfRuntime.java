@@ -21,6 +21,7 @@ public final class BpfRuntime {
     private final ExecutionMode executionMode;
     private final int compileThreshold;
     private final int maxProgramSize;
+    private final io.bpf4j.runtime.maps.MapFactory maps;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -29,6 +30,8 @@ public final class BpfRuntime {
         this.executionMode = builder.executionMode;
         this.compileThreshold = builder.compileThreshold;
         this.maxProgramSize = builder.maxProgramSize;
+        this.maps = io.bpf4j.runtime.maps.MapFactory.defaults().withMaxMapBytes(builder.maxMapBytes)
+                .withMemoryBudget(new io.bpf4j.runtime.maps.MapMemoryBudget(builder.maxMapMemory));
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -102,6 +105,15 @@ public final class BpfRuntime {
         }
     }
 
+    /**
+     * Creates this runtime's maps: each under the per-map cap and all of them together under the
+     * runtime's map memory cap ({@link Builder#maxMapBytes}, {@link Builder#maxMapMemory}). The
+     * object loader creates an object's maps here.
+     */
+    public io.bpf4j.runtime.maps.MapFactory maps() {
+        return maps;
+    }
+
     /** How loaded programs run: interpreted, compiled, or compiled once hot. */
     public ExecutionMode executionMode() {
         return executionMode;
@@ -119,6 +131,8 @@ public final class BpfRuntime {
         private ExecutionMode executionMode = ExecutionMode.fromSystemProperty();
         private int compileThreshold = 1000;
         private int maxProgramSize = io.bpf4j.isa.Instructions.MAX_SLOTS;
+        private long maxMapBytes = io.bpf4j.runtime.maps.MapFactory.DEFAULT_MAX_MAP_BYTES;
+        private long maxMapMemory = Long.MAX_VALUE;
 
         private Builder() {}
 
@@ -184,6 +198,28 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("maximum program size must be at least 1: " + slots);
             }
             this.maxProgramSize = slots;
+            return this;
+        }
+
+        /** The most memory one map created by {@link BpfRuntime#maps()} may take; 1 GiB unless set. */
+        public Builder maxMapBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maximum map size must be positive: " + bytes);
+            }
+            this.maxMapBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most memory all maps created by {@link BpfRuntime#maps()} may take together (a map's
+         * share is given back once it is garbage collected); unlimited unless set. Runtimes that load
+         * object files from untrusted sources should set it well under the heap.
+         */
+        public Builder maxMapMemory(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("map memory limit must be positive: " + bytes);
+            }
+            this.maxMapMemory = bytes;
             return this;
         }
 

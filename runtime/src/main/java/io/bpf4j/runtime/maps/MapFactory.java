@@ -16,12 +16,24 @@ public final class MapFactory {
 
     private final CpuSlots cpuSlots;
     private final long maxMapBytes;
+    /** Shared by every map this factory (and its copies) creates; unlimited unless set. */
+    private final MapMemoryBudget budget;
 
     /**
      * @param cpuSlots the CPU slots of per-CPU maps
      * @param maxMapBytes the most memory one map may take (values, keys and index)
      */
     public MapFactory(CpuSlots cpuSlots, long maxMapBytes) {
+        this(cpuSlots, maxMapBytes, MapMemoryBudget.unlimited());
+    }
+
+    /**
+     * @param cpuSlots the CPU slots of per-CPU maps
+     * @param maxMapBytes the most memory one map may take (values, keys and index)
+     * @param budget the memory all maps of this factory may take together
+     */
+    public MapFactory(CpuSlots cpuSlots, long maxMapBytes, MapMemoryBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.cpuSlots = Objects.requireNonNull(cpuSlots, "cpuSlots");
         if (maxMapBytes <= 0) {
             throw new IllegalArgumentException("maxMapBytes " + maxMapBytes + " is not positive");
@@ -35,11 +47,20 @@ public final class MapFactory {
     }
 
     public MapFactory withCpuSlots(CpuSlots slots) {
-        return new MapFactory(slots, maxMapBytes);
+        return new MapFactory(slots, maxMapBytes, budget);
     }
 
     public MapFactory withMaxMapBytes(long bytes) {
-        return new MapFactory(cpuSlots, bytes);
+        return new MapFactory(cpuSlots, bytes, budget);
+    }
+
+    /** A factory whose maps count against {@code newBudget} (shared with whoever else holds it). */
+    public MapFactory withMemoryBudget(MapMemoryBudget newBudget) {
+        return new MapFactory(cpuSlots, maxMapBytes, newBudget);
+    }
+
+    public MapMemoryBudget memoryBudget() {
+        return budget;
     }
 
     public CpuSlots cpuSlots() {
@@ -75,7 +96,7 @@ public final class MapFactory {
      * Creates a map.
      *
      * @throws MapDefinitionException if the definition is invalid ({@link Errno#EINVAL}), over a
-     *     limit or over this factory's cap ({@link Errno#E2BIG}), or of a type bpf4j does not
+     *     limit, over this factory's cap or its memory budget ({@link Errno#E2BIG}), or of a type bpf4j does not
      *     implement ({@link Errno#ENOTSUPP})
      * @throws MapException ({@link Errno#ENOMEM}) if the Java heap cannot hold it
      */
@@ -99,8 +120,10 @@ public final class MapFactory {
                     + " bytes of " + (storage >= keys ? "value" : "key") + " storage; one map's may not exceed "
                     + BpfMap.MAX_STORAGE_BYTES + " bytes (a program memory region is at most 2 GiB)");
         }
+        budget.reserve(definition, bytes);
+        BpfMap map;
         try {
-            return switch (definition.type()) {
+            map = switch (definition.type()) {
                 case ARRAY, PERCPU_ARRAY -> new ArrayMap(definition, cpuSlots);
                 case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(definition, cpuSlots);
                 case LPM_TRIE -> new LpmTrieMap(definition, cpuSlots);
@@ -111,8 +134,14 @@ public final class MapFactory {
                 default -> throw new MapDefinitionException(Errno.ENOTSUPP, definition.label() + ": not supported by bpf4j");
             };
         } catch (OutOfMemoryError e) {
+            budget.release(bytes);
             throw new MapException(Errno.ENOMEM, definition.label() + ": not enough Java heap for the " + bytes
                     + " bytes the map needs");
+        } catch (RuntimeException e) {
+            budget.release(bytes);
+            throw e;
         }
+        budget.releaseWhenCollected(map, bytes);
+        return map;
     }
 }
