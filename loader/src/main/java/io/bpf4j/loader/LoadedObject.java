@@ -119,7 +119,7 @@ public final class LoadedObject {
     private static void verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
             List<MapDefinition> maps, ProgramType type, BpfRuntime runtime) {
         VerificationResult result = Verifier.verify(ObjectVerification.request(object, spec, code, maps, type,
-                runtime.helpers()));
+                runtime.helpers()).withInstructionLimit(runtime.verifierInstructionLimit()));
         if (!result.accepted()) {
             throw new ProgramRejectedException(spec.name(), result.rejection());
         }

@@ -41,4 +41,19 @@ class LoadVerificationTest {
         assertThatThrownBy(() -> loaded.program("unchecked").runXdp(XdpPacket.of(new byte[0])))
                 .isInstanceOf(MemoryAccessFault.class);
     }
+
+    @Test
+    void theRuntimeBoundsTheVerificationWorkOfItsPrograms() {
+        BpfObject flows = TestObjects.parse(TestObjects.Source.PREBUILT, "flow_parser");
+        long steps = flows.programs().stream().mapToLong(p -> io.bpf4j.verifier.Verifier.verify(
+                ObjectVerification.request(flows, p, p.kind())).stats().instructionsProcessed()).max().orElseThrow();
+        assertThat(steps).isGreaterThan(10);
+
+        BpfRuntime frugal = BpfRuntime.builder().verifierInstructionLimit(steps - 1).build();
+        assertThatThrownBy(() -> LoadedObject.load(flows, frugal))
+                .isInstanceOf(ProgramRejectedException.class)
+                .hasMessageContaining("BPF program is too large");
+        BpfRuntime enough = BpfRuntime.builder().verifierInstructionLimit(steps).build();
+        assertThat(LoadedObject.load(flows, enough).programs()).isNotEmpty();
+    }
 }

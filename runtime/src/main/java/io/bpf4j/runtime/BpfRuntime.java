@@ -22,6 +22,7 @@ public final class BpfRuntime {
     private final int compileThreshold;
     private final int maxProgramSize;
     private final io.bpf4j.runtime.maps.MapFactory maps;
+    private final long verifierInstructionLimit;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -32,6 +33,7 @@ public final class BpfRuntime {
         this.maxProgramSize = builder.maxProgramSize;
         this.maps = io.bpf4j.runtime.maps.MapFactory.defaults().withMaxMapBytes(builder.maxMapBytes)
                 .withMemoryBudget(new io.bpf4j.runtime.maps.MapMemoryBudget(builder.maxMapMemory));
+        this.verifierInstructionLimit = builder.verifierInstructionLimit;
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -114,6 +116,14 @@ public final class BpfRuntime {
         return maps;
     }
 
+    /**
+     * The most instruction steps the verifier may take on one program loaded into this runtime
+     * (the object loader verifies with it); see {@link Builder#verifierInstructionLimit}.
+     */
+    public long verifierInstructionLimit() {
+        return verifierInstructionLimit;
+    }
+
     /** How loaded programs run: interpreted, compiled, or compiled once hot. */
     public ExecutionMode executionMode() {
         return executionMode;
@@ -133,6 +143,8 @@ public final class BpfRuntime {
         private int maxProgramSize = io.bpf4j.isa.Instructions.MAX_SLOTS;
         private long maxMapBytes = io.bpf4j.runtime.maps.MapFactory.DEFAULT_MAX_MAP_BYTES;
         private long maxMapMemory = Long.MAX_VALUE;
+        /** Linux's BPF_COMPLEXITY_LIMIT_INSNS, the verifier's own default. */
+        private long verifierInstructionLimit = 1_000_000;
 
         private Builder() {}
 
@@ -220,6 +232,19 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("map memory limit must be positive: " + bytes);
             }
             this.maxMapMemory = bytes;
+            return this;
+        }
+
+        /**
+         * The most instruction steps (over all paths) the verifier may take on one program loaded
+         * into this runtime before it rejects it as too large; 1,000,000 (Linux's limit) unless set.
+         * Lower it to bound the CPU time a hostile object can make verification take.
+         */
+        public Builder verifierInstructionLimit(long steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("verifier instruction limit must be positive: " + steps);
+            }
+            this.verifierInstructionLimit = steps;
             return this;
         }
 

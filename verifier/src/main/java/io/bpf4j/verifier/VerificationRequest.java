@@ -30,10 +30,14 @@ import java.util.function.IntFunction;
  * @param logLevel 0 or 1: the rejection only; 2: also every processed instruction and its state
  * @param btf whether the program came with BTF function info (Linux requires it for callbacks,
  *     function pointers and tail calls from subprograms)
+ * @param instructionLimit the most instruction steps verification may take over all paths before
+ *     it rejects the program as too large: {@link Verifier#INSTRUCTION_LIMIT} (Linux's) unless set;
+ *     a host verifying untrusted programs may lower it to bound the time one verification takes
  */
 public record VerificationRequest(Instructions code, ProgramType type, List<MapDefinition> maps,
         IntFunction<Optional<HelperPrototype>> helpers, boolean privileged, boolean strict, boolean gplCompatible,
-        Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel, boolean btf) {
+        Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel, boolean btf,
+        long instructionLimit) {
 
     /** The kind of a global function's argument, from its BTF signature. */
     public enum ArgKind {
@@ -55,6 +59,9 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
         Objects.requireNonNull(helpers, "helpers");
         globalFunctions = Map.copyOf(globalFunctions);
         sourceLines = Map.copyOf(sourceLines);
+        if (instructionLimit < 1) {
+            throw new IllegalArgumentException("verifier instruction limit must be positive: " + instructionLimit);
+        }
     }
 
     /**
@@ -63,51 +70,56 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
      */
     public static VerificationRequest of(Instructions code, ProgramType type) {
         return new VerificationRequest(code, type, List.of(), id -> LinuxHelpers.find(id).map(LinuxHelpers.Entry::prototype),
-                true, false, true, Map.of(), Map.of(), 1, false);
+                true, false, true, Map.of(), Map.of(), 1, false, Verifier.INSTRUCTION_LIMIT);
     }
 
     public VerificationRequest withMaps(List<MapDefinition> newMaps) {
         return new VerificationRequest(code, type, newMaps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withHelpers(IntFunction<Optional<HelperPrototype>> newHelpers) {
         return new VerificationRequest(code, type, maps, newHelpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withPrivileged(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, value, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withStrict(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, value, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withGplCompatible(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, value, globalFunctions,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withGlobalFunctions(Map<Integer, List<ArgKind>> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, value,
-                sourceLines, logLevel, btf);
+                sourceLines, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withSourceLines(Map<Integer, String> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                value, logLevel, btf);
+                value, logLevel, btf, instructionLimit);
     }
 
     public VerificationRequest withLogLevel(int value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, value, btf);
+                sourceLines, value, btf, instructionLimit);
     }
 
     public VerificationRequest withBtf(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, value);
+                sourceLines, logLevel, value, instructionLimit);
+    }
+
+    public VerificationRequest withInstructionLimit(long value) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel, btf, value);
     }
 }

@@ -211,7 +211,7 @@ public final class Analyzer {
             }
             current = st;
             currentPc = pc;
-            if (++processed > LIMIT) {
+            if (++processed > request.instructionLimit()) {
                 throw new Rejection(pc, "BPF program is too large. Processed " + processed + " insn");
             }
             if (pruneAt[pc] && isStateVisited(pc, st)) {
