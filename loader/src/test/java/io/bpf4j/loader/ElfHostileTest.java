@@ -96,7 +96,7 @@ class ElfHostileTest {
         byte[] b = xdpMaps();
         int h = header(b, "xdp");
         le(b).putLong(h + 32, 1L << 62);
-        rejects(b).hasMessageContaining("section [").hasMessageContaining("size 4611686018427387904")
+        rejects(b).hasMessageContaining("section [").hasMessageContaining("] 'xdp': offset").hasMessageContaining("size 4611686018427387904")
                 .hasMessageContaining("extends beyond the end");
         b = xdpMaps();
         le(b).putLong(h + 24, b.length + 8L);

@@ -80,8 +80,8 @@ class MalformedObjectTest {
         byte[] original = TestObjects.prebuilt(name);
         ElfSection code = ElfFile.parse(original).sections().stream()
                 .filter(s -> s.isCode() && s.size() > 0).findFirst().orElseThrow();
-        // (the bounds are checked before the section names are read, so the message gives the index)
-        String text = "section [" + code.index() + "]";
+        // the message names the section by index and name (its name is readable: only its bounds are damaged)
+        String text = "section [" + code.index() + "] '" + code.name() + "'";
         byte[] b = original.clone();
         int h = sectionHeader(b, code.name());
         le(b).putLong(h + 24, b.length - 4L);

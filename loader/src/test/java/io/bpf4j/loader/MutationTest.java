@@ -29,6 +29,9 @@ class MutationTest {
     private record Region(int start, int length) {}
 
     @Test
+    // A hang guard, not a speed check: a mutant that made the parser loop would stop the build here
+    // instead of at the CI time limit. The run takes seconds; the bound is far above any slow machine.
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void mutantsParseOrFailCleanly() {
         Random random = new Random(SEED);
         List<byte[]> originals = new ArrayList<>();
@@ -39,7 +42,6 @@ class MutationTest {
             regions.add(regions(b));
         }
         int parsed = 0;
-        long start = System.nanoTime();
         for (int i = 0; i < ITERATIONS; i++) {
             int which = random.nextInt(originals.size());
             byte[] mutant = originals.get(which).clone();
@@ -58,8 +60,6 @@ class MutationTest {
                 fail("iteration " + i + " (" + TestObjects.NAMES.get(which) + ", " + log + ") threw " + t, t);
             }
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(millis).as("time for %d mutants", ITERATIONS).isLessThan(10_000);
         // the mutations are not all fatal, nor all harmless
         assertThat(parsed).isBetween(ITERATIONS / 20, ITERATIONS - ITERATIONS / 20);
     }

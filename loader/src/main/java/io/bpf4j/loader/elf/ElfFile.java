@@ -287,14 +287,9 @@ public final class ElfFile {
             long align = buf.getLong(at + 48);
             long entsize = buf.getLong(at + 56);
             raw[i] = new long[] {name, type, flags, offset, size, link, info, align, entsize};
-            if (i != 0 && type != ElfSection.SHT_NOBITS && type != ElfSection.SHT_NULL) {
-                if (offset < 0 || offset > length || size < 0 || size > length - offset) {
-                    throw new ObjectFormatException("section [" + i + "]: offset 0x" + Long.toHexString(offset)
-                            + " + size " + Long.toUnsignedString(size) + " extends beyond the end of the "
-                            + length + "-byte file");
-                }
-            }
         }
+        // Bounds first for the section names, so that the other sections' errors can name them.
+        checkBounds(shstrndx, raw[shstrndx], length, null);
         long[] strRaw = raw[shstrndx];
         if (strRaw[1] != ElfSection.SHT_STRTAB) {
             throw new ObjectFormatException("ELF header: e_shstrndx " + shstrndx + " names section of type "
@@ -302,12 +297,37 @@ public final class ElfFile {
         }
         // named for messages until its own name is read from it
         ElfSection shstrtab = toSection(shstrndx, "section names (e_shstrndx)", raw[shstrndx]);
+        for (int i = 1; i < shnum; i++) {
+            checkBounds(i, raw[i], length, shstrtab);
+        }
         List<ElfSection> out = new ArrayList<>(shnum);
         for (int i = 0; i < shnum; i++) {
             String name = i == 0 ? "" : string(shstrtab, raw[i][0], "name of section [" + i + "]");
             out.add(toSection(i, name, raw[i]));
         }
         return out;
+    }
+
+    /** Refuses a section whose contents lie outside the file, named when its name can be read. */
+    private void checkBounds(int index, long[] r, long length, ElfSection shstrtab) {
+        long type = r[1];
+        long offset = r[3];
+        long size = r[4];
+        if (index == 0 || type == ElfSection.SHT_NOBITS || type == ElfSection.SHT_NULL) {
+            return;
+        }
+        if (offset < 0 || offset > length || size < 0 || size > length - offset) {
+            String label = "section [" + index + "]";
+            if (shstrtab != null) {
+                try {
+                    label += " '" + string(shstrtab, r[0], "name of section [" + index + "]") + "'";
+                } catch (ObjectFormatException unnamed) {
+                    // the name is damaged too: the index alone still identifies the section
+                }
+            }
+            throw new ObjectFormatException(label + ": offset 0x" + Long.toHexString(offset) + " + size "
+                    + Long.toUnsignedString(size) + " extends beyond the end of the " + length + "-byte file");
+        }
     }
 
     private static ElfSection toSection(int index, String name, long[] r) {
