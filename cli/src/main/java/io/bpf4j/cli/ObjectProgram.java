@@ -4,6 +4,10 @@ import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.LoadedObject;
 import io.bpf4j.loader.ObjectFormatException;
 import io.bpf4j.loader.ProgramRejectedException;
+import io.bpf4j.verifier.VerificationRequest;
+import io.bpf4j.verifier.VerificationResult;
+import io.bpf4j.verifier.Verifier;
+import io.bpf4j.verifier.VerifierLog;
 import io.bpf4j.loader.ProgramSpec;
 import io.bpf4j.loader.Verification;
 import io.bpf4j.runtime.BpfRuntime;
@@ -60,12 +64,25 @@ record ObjectProgram(Executable executable, ProgramType type, Map<String, BpfMap
     }
 
     /** An assembled or raw program, which has no section to say its type: {@code type} must be given. */
-    static ObjectProgram standalone(String file, LoadedProgram loaded, ProgramType type, BpfRuntime runtime) {
+    static ObjectProgram standalone(String file, LoadedProgram loaded, ProgramType type, BpfRuntime runtime,
+            Verification verification) {
         if (type == null) {
             throw new CliException(ExitCodes.USAGE, file + ": instructions have no section name to say where they run:"
                     + " give --type (xdp, tc, socket, cgroup_skb)");
         }
         String name = "-".equals(file) ? "stdin" : Path.of(file).getFileName().toString();
+        if (verification == Verification.REQUIRED) {
+            // As for objects: what runs on packets is proven safe first, unless the user opts out.
+            VerificationResult result = Verifier.verify(VerificationRequest.of(loaded.code(), type)
+                    .withHelpers(id -> runtime.helpers().find(id).map(io.bpf4j.runtime.Helper::prototype))
+                    .withInstructionLimit(runtime.verifierInstructionLimit()));
+            if (!result.accepted()) {
+                VerifierLog log = result.rejection();
+                throw CliException.badInput(file + ": the verifier rejects the program at instruction "
+                        + log.instruction() + ": " + log.reason() + " (bpf4j verify " + file + " --type "
+                        + type.name().toLowerCase() + " shows the log; --no-verify runs it unverified, with run-time checks)");
+            }
+        }
         try {
             return new ObjectProgram(runtime.load(Program.of(type, name, loaded.code())), type, Map.of());
         } catch (ProgramLoadException e) {

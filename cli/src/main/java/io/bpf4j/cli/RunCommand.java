@@ -109,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
     ExecutionMode mode;
 
     @Option(names = "--no-verify",
-            description = "Run an object's programs without verifying them first (the run-time checks stay on).")
+            description = "Run on packets without verifying the program first (objects, and assembly or raw"
+                    + " instructions with --type); the run-time checks stay on. Runs on memory are never verified.")
     boolean noVerify;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
@@ -235,7 +236,8 @@ final class RunCommand implements Callable<Integer> {
         ObjectProgram selected = elf
                 ? ObjectProgram.select(file, content, programName, forcedType, runtime,
                         noVerify ? Verification.SKIPPED : Verification.REQUIRED)
-                : ObjectProgram.standalone(file, ProgramReader.read(file, content, dialect), forcedType, runtime);
+                : ObjectProgram.standalone(file, ProgramReader.read(file, content, dialect), forcedType, runtime,
+                        noVerify ? Verification.SKIPPED : Verification.REQUIRED);
         PacketHook hook = PacketHook.of(selected.type(), selected.executable().program().name());
         PacketRun run = new PacketRun(file, selected.executable(), selected.type().name().toLowerCase(), hook,
                 selected.maps(), main.terminal());

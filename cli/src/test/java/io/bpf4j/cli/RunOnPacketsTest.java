@@ -189,7 +189,13 @@ class RunOnPacketsTest {
         assertThat(tracing.err()).contains("is a kprobe program; bpf4j run feeds packets to xdp, tc");
 
         Path unchecked = write("unchecked.s", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nexit\n".getBytes());
-        assertThat(run("run", unchecked.toString(), "--type", "xdp", "--packet", packet.toString()).exitCode()).isZero();
+        // assembly run on packets is verified as objects are: the packet read is not checked against data_end
+        Cli.Result refused = run("run", unchecked.toString(), "--type", "xdp", "--packet", packet.toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(refused.err()).contains("the verifier rejects the program at instruction 1")
+                .contains("bpf4j verify " + unchecked + " --type xdp").contains("--no-verify");
+        assertThat(run("run", unchecked.toString(), "--type", "xdp", "--packet", packet.toString(), "--no-verify")
+                .exitCode()).isZero();
 
         Cli.Result badType = run("run", FIREWALL.toString(), "--packet", packet.toString(), "--type", "warp");
         assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
