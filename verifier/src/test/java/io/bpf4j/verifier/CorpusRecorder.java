@@ -34,13 +34,20 @@ class CorpusRecorder {
 
     static Verdict linux(Path kernelRun, Path work, String name, List<Instruction> slots, String type, List<String> maps,
             String license) throws IOException, InterruptedException {
+        return linux(List.of(), kernelRun, work, name, slots, type, maps, license);
+    }
+
+    /** Like the other, with {@code prefix} before kernel-run's command (e.g. to drop capabilities). */
+    static Verdict linux(List<String> prefix, Path kernelRun, Path work, String name, List<Instruction> slots,
+            String type, List<String> maps, String license) throws IOException, InterruptedException {
         ByteBuffer b = ByteBuffer.allocate(slots.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (Instruction i : slots) {
             b.putLong(i.toRaw());
         }
         Path bin = work.resolve("prog.bin");
         Files.write(bin, b.array());
-        List<String> cmd = new ArrayList<>(List.of(kernelRun.toString(), "--raw", "--verify-only", "-t", type, "-L", license));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(kernelRun.toString(), "--raw", "--verify-only", "-t", type, "-L", license));
         for (String m : maps) {
             cmd.add("-m");
             cmd.add(m);

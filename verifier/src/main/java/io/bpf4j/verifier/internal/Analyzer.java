@@ -36,6 +36,23 @@ import java.util.TreeSet;
 public final class Analyzer {
     /** Linux's BPF_COMPLEXITY_LIMIT_INSNS. */
     public static final long LIMIT = 1_000_000;
+
+    /**
+     * Helpers Linux gives non-tracing programs only with CAP_PERFMON: trace_printk, probe_read_user,
+     * probe_read_kernel, probe_read_user_str, probe_read_kernel_str, get_current_task,
+     * snprintf_btf, get_current_task_btf, task_pt_regs, trace_vprintk (tracing programs, which need
+     * CAP_PERFMON to load at all, are refused earlier when unprivileged).
+     */
+    private static final java.util.Set<Integer> PERFMON_HELPERS = java.util.Set.of(6, 112, 113, 114, 115, 35, 149, 158,
+            175, 177);
+
+    /** Program types Linux loads only with CAP_PERFMON (is_perfmon_prog_type). */
+    private static boolean needsPerfmon(ProgramType type) {
+        return switch (type) {
+            case KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE, TRACING, LSM, STRUCT_OPS, EXT -> true;
+            default -> false;
+        };
+    }
     /** Linux's MAX_CALL_FRAMES. */
     public static final int MAX_CALL_FRAMES = 8;
     /** Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ: pending branches at once. */
@@ -140,6 +157,10 @@ public final class Analyzer {
 
     /** Verifies the program; throws {@link Rejection} at the first unsafe instruction. */
     public void run() {
+        if (!priv && needsPerfmon(type)) {
+            throw new Rejection(-1, "loading a " + type.name().toLowerCase() + " program needs CAP_PERFMON: Linux refuses"
+                    + " it to unprivileged users (EPERM) before verifying it");
+        }
         new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
         liveness = Liveness.of(code);
         checkMapReferences();
@@ -1082,12 +1103,14 @@ public final class Analyzer {
             push(target, other);
             return pc + 1;
         }
-        if (!priv) {
-            throw new Rejection(pc, "R" + d + " pointer comparison prohibited");
-        }
-        // A pointer known not to be null compared with 0: the outcome is known.
+        // A pointer known not to be null compared with 0: the outcome is known. Linux decides this
+        // branch before it looks at privileges, so unprivileged programs may test such a pointer
+        // (an array lookup with a constant key in range, a copy of a checked pointer).
         if (!is32 && isNeverNull(dst) && src.isConst() && src.var.constValue() == 0 && (jop == JEQ || jop == JNE)) {
             return jop == JEQ ? pc + 1 : target;
+        }
+        if (!priv) {
+            throw new Rejection(pc, "R" + d + " pointer comparison prohibited");
         }
         push(target, st.copy());
         return pc + 1;
@@ -1397,6 +1420,10 @@ public final class Analyzer {
                 throw new Rejection(pc, "invalid func unknown#" + id + " (no helper with this id is registered)");
             }
             HelperPrototype proto = found.get();
+            if (!priv && PERFMON_HELPERS.contains(id)) {
+                // Linux offers these to other program types only with CAP_PERFMON (bpf_base_func_proto).
+                throw new Rejection(pc, "unknown func " + name);
+            }
             if (!LinuxHelpers.isAllowed(id, type)) {
                 throw new Rejection(pc, "program of this type cannot use helper " + name);
             }
@@ -1735,7 +1762,10 @@ public final class Analyzer {
                 }
                 return;
             }
-            memoryAccess(memRegno, memReg, (int) v.umin(), (int) v.umax(), memWrite);
+            // A helper that fills memory of a size known only as a range might write less than the
+            // range's top: Linux then requires the whole range initialized before the call, as for a
+            // read (it drops raw mode for non-constant sizes), so that no byte is left uninitialized.
+            memoryAccess(memRegno, memReg, (int) v.umin(), (int) v.umax(), memWrite && v.isConst());
             memReg = null;
         }
 
