@@ -2,6 +2,9 @@ package io.bpf4j.classic;
 
 import io.bpf4j.classic.internal.PacketHelpers;
 import io.bpf4j.runtime.BpfRuntime;
+import io.bpf4j.runtime.HelperArgType;
+import io.bpf4j.runtime.HelperPrototype;
+import io.bpf4j.runtime.HelperReturnType;
 
 /**
  * The helpers converted socket filters call for the ancillary loads Linux computes with kernel
@@ -47,12 +50,27 @@ public final class ClassicHelpers {
      */
     public static BpfRuntime.Builder register(BpfRuntime.Builder builder, int deviceType) {
         return builder
-                .helper(HATYPE, "classic_hatype", (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
-                .helper(PAY_OFFSET, "classic_pay_offset", PacketHelpers::payOffset)
-                .helper(NLATTR, "classic_nlattr", PacketHelpers::nlattr)
-                .helper(NLATTR_NEST, "classic_nlattr_nest", PacketHelpers::nlattrNest)
-                .helper(LOAD_RELATIVE, "classic_load_relative", PacketHelpers.loadRelative(
+                .helper(HATYPE, "classic_hatype", prototype(HATYPE), (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
+                .helper(PAY_OFFSET, "classic_pay_offset", prototype(PAY_OFFSET), PacketHelpers::payOffset)
+                .helper(NLATTR, "classic_nlattr", prototype(NLATTR), PacketHelpers::nlattr)
+                .helper(NLATTR_NEST, "classic_nlattr_nest", prototype(NLATTR_NEST), PacketHelpers::nlattrNest)
+                .helper(LOAD_RELATIVE, "classic_load_relative", prototype(LOAD_RELATIVE), PacketHelpers.loadRelative(
                         deviceType == ARPHRD_ETHER || deviceType == ARPHRD_LOOPBACK ? 14 : 0));
+    }
+
+    /**
+     * What the verifier checks a call of one of these helpers against: the context first, then
+     * numbers (offsets, types, sizes: the helpers check them against the packet themselves), and a
+     * number back. Empty for other ids.
+     */
+    public static java.util.Optional<HelperPrototype> prototype(int id) {
+        return switch (id) {
+            case HATYPE, PAY_OFFSET -> java.util.Optional.of(HelperPrototype.of(HelperReturnType.INTEGER,
+                    HelperArgType.PTR_TO_CTX));
+            case NLATTR, NLATTR_NEST, LOAD_RELATIVE -> java.util.Optional.of(HelperPrototype.of(HelperReturnType.INTEGER,
+                    HelperArgType.PTR_TO_CTX, HelperArgType.ANYTHING, HelperArgType.ANYTHING));
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** A runtime with the standard helpers and these, for Ethernet devices. */
