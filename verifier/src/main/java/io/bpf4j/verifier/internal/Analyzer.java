@@ -925,6 +925,11 @@ public final class Analyzer {
                 for (int i = 0; i < 8; i++) {
                     f.stype[idx + i] = Frame.SPILL;
                 }
+                if (priv && value.isScalar() && value.id == 0 && !value.var.isConst()) {
+                    // Link the register and its spilled copy (Linux does so before a spill), so that a
+                    // comparison of either narrows both: compilers often spill a value, then bound it.
+                    value.id = newId();
+                }
                 Reg spilled = value.copy();
                 f.spills[slot] = spilled;
                 return null;
