@@ -69,6 +69,8 @@ public final class Analyzer {
     private final boolean priv;
     private final boolean[] pruneAt;
     private final boolean[] callbackCall;
+    /** Instructions a speculative path failed at: Linux puts a barrier before them, which ends every speculative path there. */
+    private final boolean[] nospec;
     private final List<State.Explored>[] explored;
     private final Map<Long, List<State.Explored>>[] active;
     private long jumpsProcessed;
@@ -102,6 +104,7 @@ public final class Analyzer {
         this.priv = request.privileged();
         this.pruneAt = new boolean[n];
         this.callbackCall = new boolean[n];
+        this.nospec = new boolean[n];
         this.explored = new List[n];
         this.active = new Map[n];
     }
@@ -216,17 +219,44 @@ public final class Analyzer {
             if (++processed > LIMIT) {
                 throw new Rejection(pc, "BPF program is too large. Processed " + processed + " insn");
             }
+            if (st.speculative && nospec[pc]) {
+                pc = -1; // a barrier stops speculation here
+                continue;
+            }
+            // An infinite loop is an error of the program, also on a speculative path.
             if (pruneAt[pc] && isStateVisited(pc, st)) {
                 pc = -1;
                 continue;
             }
-            reachable.set(pc);
+            if (!st.speculative) {
+                reachable.set(pc);
+            }
             if (request.logLevel() >= 2 && trace.size() < 100_000) {
                 trace.add(pc + ": " + Disassembler.format(code, pc) + "    ; " + stateText(st));
             }
             st.last = new Step(pc, st.frames.size() - 1, st.last);
-            pc = step(st, pc);
+            try {
+                pc = step(st, pc);
+            } catch (Rejection r) {
+                if (!st.speculative || !recoverableWithBarrier(r)) {
+                    throw r;
+                }
+                // Only a mispredicted branch gets here: Linux (6.17 and later) then puts a
+                // speculation barrier before the instruction and drops the path instead of the program.
+                nospec[currentPc] = true;
+                pc = -1;
+            }
         }
+    }
+
+    /**
+     * Whether Linux would stop a speculative path at this error with a barrier (its errors EPERM,
+     * EACCES and EINVAL) rather than reject the program: not for the limits on verification work.
+     */
+    private static boolean recoverableWithBarrier(Rejection r) {
+        return !(r.reason.startsWith("BPF program is too large") || r.reason.startsWith("The sequence of")
+                || r.reason.startsWith("the call stack of") || r.reason.startsWith("combined stack size")
+                || r.reason.startsWith("kernel subsystem misconfigured"));
     }
 
     private void endPath(State st) {
