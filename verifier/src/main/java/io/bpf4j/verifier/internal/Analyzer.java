@@ -1089,7 +1089,7 @@ public final class Analyzer {
         for (int i = 0; i < size; i++) {
             byte t = f.stype[idx + i];
             if (t == Frame.INVALID && !priv) {
-                throw new Rejection(pc, "invalid read from stack R" + regno + " off=" + lo + " size=" + size);
+                throw new Rejection(pc, "invalid read from stack off " + lo + "+" + i + " size " + size);
             }
             allZero &= t == Frame.ZERO;
         }
