@@ -970,7 +970,12 @@ public final class Analyzer {
         if (a.result() == RegType.SCALAR) {
             return Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
         }
-        return Reg.pointer(a.result(), 0);
+        Reg r = Reg.pointer(a.result(), 0);
+        if (a.maybeNull()) {
+            r.maybeNull = true; // sock_ops' sk: NULL when the callback runs without a full socket
+            r.id = newId();
+        }
+        return r;
     }
 
     /** An access to an object of {@code limit} bytes at the pointer's fixed plus variable offset. */
