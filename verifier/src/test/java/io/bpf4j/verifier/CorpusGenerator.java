@@ -210,6 +210,27 @@ final class CorpusGenerator {
                 r0 = 0
                 exit
                 """);
+        int[][] sockReads = {{0, 4}, {0, 1}, {0, 8}, {4, 2}, {4, 1}, {5, 1}, {12, 1}, {16, 4}, {16, 2}, {26, 2}, {30, 1},
+            {44, 2}, {48, 4}, {48, 2}, {49, 1}, {50, 2}, {52, 4}, {54, 2}, {70, 2}, {72, 1}, {73, 1}, {76, 4}, {78, 2},
+            {80, 4}, {76, 8}};
+        for (int[] a : sockReads) {
+            String sz = "u" + a[1] * 8;
+            add("sock/sock_ops sk read " + sz + " at " + a[0], "sock_ops", """
+                    r2 = *(u64 *)(r1 + 184)
+                    if r2 == 0 goto +1
+                    r3 = *(SZ *)(r2 + OFF)
+                    r0 = 1
+                    exit
+                    """.replace("SZ", sz).replace("OFF", String.valueOf(a[0])));
+        }
+        add("sock/sock_ops sk write", "sock_ops", """
+                r2 = *(u64 *)(r1 + 184)
+                if r2 == 0 goto +2
+                r3 = 1
+                *(u32 *)(r2 + 16) = r3
+                r0 = 1
+                exit
+                """);
         add("ctx/sock_ops packet read after check", "sock_ops", """
                 r2 = *(u64 *)(r1 + 192)
                 r3 = *(u64 *)(r1 + 200)

@@ -933,6 +933,19 @@ public final class Analyzer {
                 yield Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
             }
             case PTR_TO_PACKET, PTR_TO_PACKET_META -> packetAccess(pc, regno, ptr, off, size, write);
+            case PTR_TO_SOCKET -> {
+                if (ptr.maybeNull) {
+                    throw new Rejection(pc, "R" + regno + " invalid mem access '" + typeName(ptr) + "'");
+                }
+                if (write) {
+                    throw new Rejection(pc, "R" + regno + " cannot write into " + typeName(ptr));
+                }
+                long at = (long) ptr.off + off;
+                if (!ptr.var.isConst() || ptr.var.constValue() != 0 || !ContextRules.socketReadable(at, size)) {
+                    throw new Rejection(pc, "R" + regno + " invalid " + typeName(ptr) + " access off=" + at + " size=" + size);
+                }
+                yield Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
+            }
             case CONST_PTR_TO_MAP -> {
                 // Privileged programs may read fields of the kernel's struct bpf_map (through BTF).
                 if (!priv) {

@@ -131,6 +131,34 @@ public final class ContextRules {
         return Access.SCALAR;
     }
 
+    // struct bpf_sock (80 bytes)
+    private static final int SOCK_SIZE = 80;
+    private static final int SOCK_FAMILY = 4, SOCK_TYPE = 8, SOCK_PROTOCOL = 12, SOCK_SRC_IP4 = 24, SOCK_SRC_PORT = 44,
+            SOCK_DST_PORT = 48, SOCK_DST_IP4 = 52, SOCK_STATE = 72, SOCK_RX_QUEUE_MAPPING = 76;
+
+    /**
+     * Whether a program may read {@code size} bytes at {@code off} of a struct bpf_sock (Linux's
+     * bpf_sock_is_valid_access): u32 fields whole; the small fields also narrower from their first
+     * byte; the addresses and dst_port in any aligned part.
+     */
+    static boolean socketReadable(long off, int size) {
+        if (off < 0 || off >= SOCK_SIZE || off % size != 0 || size > 4) {
+            return false;
+        }
+        int o = (int) off;
+        if (o == SOCK_FAMILY || o == SOCK_TYPE || o == SOCK_PROTOCOL || o == SOCK_SRC_PORT || o == SOCK_STATE
+                || o == SOCK_RX_QUEUE_MAPPING) {
+            return true;
+        }
+        if (o >= SOCK_SRC_IP4 && o < SOCK_SRC_PORT || o >= SOCK_DST_IP4 && o < SOCK_STATE) {
+            return true; // src_ip4, src_ip6[4], dst_ip4, dst_ip6[4]
+        }
+        if (o >= SOCK_DST_PORT && o < SOCK_DST_PORT + 2) {
+            return size == 4 ? o == SOCK_DST_PORT : true; // the 16-bit dst_port, or it with its pad as a u32
+        }
+        return size == 4;
+    }
+
     /** Read-only, aligned, past the common header (which only the kernel's tracing code reads). */
     private static Access tracepoint(int off, int size, boolean write) {
         if (write || off < 8 || off >= TRACEPOINT_MAX || off % size != 0 || size > 8) {
