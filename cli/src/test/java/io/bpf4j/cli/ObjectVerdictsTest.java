@@ -45,10 +45,7 @@ class ObjectVerdictsTest {
      * they stay visible, and so that the test fails when one is fixed (remove it then) or a new
      * one appears.
      */
-    private static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of(
-            "lru_collector.o xdp_collector",
-            "the loop over the records of one packet makes more than 8192 jump states: bpf4j's pruning has no"
-                    + " precision tracking or stack-slot liveness, so it does not prune what Linux prunes");
+    private static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of();
 
     @Test
     void bpf4jAgreesWithTheRecordedLinuxVerdicts() throws IOException {

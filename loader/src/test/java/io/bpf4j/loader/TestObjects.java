@@ -31,11 +31,9 @@ final class TestObjects {
 
     /**
      * Objects bpf4j's verifier rejects although Linux accepts them, loaded unverified by the tests
-     * that run them (ObjectVerdictsTest in the cli module keeps the same list): lru_collector's
-     * loop over the records of one packet needs pruning with precision tracking, which bpf4j's
-     * verifier does not have yet.
+     * that run them (ObjectVerdictsTest in the cli module keeps the same list). None at present.
      */
-    static final java.util.Set<String> VERIFIER_GAPS = java.util.Set.of("lru_collector");
+    static final java.util.Set<String> VERIFIER_GAPS = java.util.Set.of();
 
     /** How the tests load {@code name}: verified, unless it is one of the {@link #VERIFIER_GAPS}. */
     static Verification verification(String name) {

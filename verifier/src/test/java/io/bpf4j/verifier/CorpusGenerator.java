@@ -37,6 +37,8 @@ final class CorpusGenerator {
         g.controlFlow();
         g.calls();
         g.returnCodes();
+        g.tracingContexts();
+        g.sockOpsContext();
         return List.copyOf(g.out);
     }
 
@@ -163,6 +165,97 @@ final class CorpusGenerator {
             add("ctx/" + t + " read u8 of len", t, "r0 = *(u8 *)(r1 + 0)\nr0 = 0\nexit");
             add("ctx/" + t + " read u64 at 0", t, "r0 = *(u64 *)(r1 + 0)\nr0 = 0\nexit");
         }
+    }
+
+    /** Tracepoint records (read-only, past the 8-byte common header) and perf event data (registers as whole longs). */
+    private void tracingContexts() {
+        int[][] tracepoint = {{0, 8}, {4, 4}, {8, 8}, {8, 4}, {9, 1}, {10, 2}, {10, 4}, {12, 4}, {2048, 8}, {8184, 8},
+            {8190, 2}, {8190, 4}, {8192, 8}, {8192, 1}};
+        for (int[] a : tracepoint) {
+            String sz = "u" + a[1] * 8;
+            add("ctx/tracepoint read " + sz + " at " + a[0], "tracepoint", "r0 = *(" + sz + " *)(r1 + " + a[0] + ")\nr0 = 0\nexit");
+        }
+        add("ctx/tracepoint write u64 at 8", "tracepoint", "r2 = 1\n*(u64 *)(r1 + 8) = r2\nr0 = 0\nexit");
+        add("ctx/tracepoint return any value", "tracepoint", "r0 = 7\nexit");
+        int[][] perf = {{0, 8}, {0, 4}, {8, 8}, {80, 8}, {80, 2}, {160, 8}, {164, 4}, {168, 8}, {168, 4}, {172, 4}, {169, 1},
+            {176, 2}, {176, 8}, {182, 2}, {184, 8}, {180, 8}};
+        for (int[] a : perf) {
+            String sz = "u" + a[1] * 8;
+            add("ctx/perf_event read " + sz + " at " + a[0], "perf_event", "r0 = *(" + sz + " *)(r1 + " + a[0] + ")\nr0 = 0\nexit");
+        }
+        add("ctx/perf_event write sample_period", "perf_event", "r2 = 1\n*(u64 *)(r1 + 168) = r2\nr0 = 0\nexit");
+        add("ctx/perf_event return any value", "perf_event", "r0 = 5\nexit");
+    }
+
+    /** struct bpf_sock_ops: which fields are read at which sizes, which are written, what the pointers in it give. */
+    private void sockOpsContext() {
+        int[][] reads = {{0, 4}, {0, 2}, {0, 8}, {4, 4}, {4, 1}, {20, 4}, {64, 4}, {148, 4}, {152, 8}, {160, 4}, {164, 4},
+            {168, 8}, {172, 4}, {176, 8}, {184, 4}, {196, 4}, {200, 8}, {208, 4}, {212, 4}, {212, 1}, {214, 2},
+            {216, 8}, {216, 4}, {220, 4}, {224, 4}, {2, 4}};
+        for (int[] a : reads) {
+            String sz = "u" + a[1] * 8;
+            add("ctx/sock_ops read " + sz + " at " + a[0], "sock_ops", "r2 = *(" + sz + " *)(r1 + " + a[0] + ")\nr0 = 1\nexit");
+        }
+        int[][] writes = {{4, 4}, {8, 4}, {16, 4}, {0, 4}, {20, 4}, {148, 4}, {164, 4}, {4, 2}, {8, 8}, {168, 8}};
+        for (int[] a : writes) {
+            String sz = "u" + a[1] * 8;
+            add("ctx/sock_ops write " + sz + " at " + a[0], "sock_ops", "r2 = 1\n*(" + sz + " *)(r1 + " + a[0] + ") = r2\nr0 = 1\nexit");
+        }
+        add("ctx/sock_ops bytes_received is a number", "sock_ops", "r2 = *(u64 *)(r1 + 168)\nr0 = *(u32 *)(r2 + 0)\nr0 = 1\nexit");
+        add("ctx/sock_ops sk may be null", "sock_ops", "r2 = *(u64 *)(r1 + 184)\nr0 = *(u32 *)(r2 + 0)\nr0 = 1\nexit");
+        add("ctx/sock_ops sk compared with null", "sock_ops", """
+                r2 = *(u64 *)(r1 + 184)
+                r0 = 1
+                if r2 == 0 goto +1
+                r0 = 0
+                exit
+                """);
+        int[][] sockReads = {{0, 4}, {0, 1}, {0, 8}, {4, 2}, {4, 1}, {5, 1}, {12, 1}, {16, 4}, {16, 2}, {26, 2}, {30, 1},
+            {44, 2}, {48, 4}, {48, 2}, {49, 1}, {50, 2}, {52, 4}, {54, 2}, {70, 2}, {72, 1}, {73, 1}, {76, 4}, {78, 2},
+            {80, 4}, {76, 8}};
+        for (int[] a : sockReads) {
+            String sz = "u" + a[1] * 8;
+            add("sock/sock_ops sk read " + sz + " at " + a[0], "sock_ops", """
+                    r2 = *(u64 *)(r1 + 184)
+                    if r2 == 0 goto +1
+                    r3 = *(SZ *)(r2 + OFF)
+                    r0 = 1
+                    exit
+                    """.replace("SZ", sz).replace("OFF", String.valueOf(a[0])));
+        }
+        add("sock/sock_ops sk write", "sock_ops", """
+                r2 = *(u64 *)(r1 + 184)
+                if r2 == 0 goto +2
+                r3 = 1
+                *(u32 *)(r2 + 16) = r3
+                r0 = 1
+                exit
+                """);
+        add("ctx/sock_ops packet read after check", "sock_ops", """
+                r2 = *(u64 *)(r1 + 192)
+                r3 = *(u64 *)(r1 + 200)
+                r4 = r2
+                r4 += 4
+                if r4 > r3 goto +1
+                r0 = *(u32 *)(r2 + 0)
+                r0 = 1
+                exit
+                """);
+        add("ctx/sock_ops packet read without check", "sock_ops", "r2 = *(u64 *)(r1 + 192)\nr0 = *(u8 *)(r2 + 0)\nr0 = 1\nexit");
+        add("ctx/sock_ops packet write after check", "sock_ops", """
+                r2 = *(u64 *)(r1 + 192)
+                r3 = *(u64 *)(r1 + 200)
+                r4 = r2
+                r4 += 4
+                if r4 > r3 goto +2
+                r5 = 0
+                *(u8 *)(r2 + 0) = r5
+                r0 = 1
+                exit
+                """);
+        add("ctx/sock_ops return 2", "sock_ops", "r0 = 2\nexit");
+        add("ctx/sock_ops return unknown", "sock_ops", "r0 = *(u32 *)(r1 + 0)\nexit");
+        add("ctx/sock_ops return 0 or 1", "sock_ops", "r0 = *(u32 *)(r1 + 0)\nr0 &= 1\nexit");
     }
 
     private void packets() {

@@ -44,15 +44,25 @@ class CorpusRecorder {
         for (Instruction i : slots) {
             b.putLong(i.toRaw());
         }
-        Path bin = work.resolve("prog.bin");
-        Files.write(bin, b.array());
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(kernelRun.toString(), "--raw", "--verify-only", "-t", type, "-L", license));
-        for (String m : maps) {
-            cmd.add("-m");
-            cmd.add(m);
+        List<String> cmd;
+        String section = ELF_SECTIONS.get(type);
+        if (section == null) {
+            Path bin = work.resolve("prog.bin");
+            Files.write(bin, b.array());
+            cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(kernelRun.toString(), "--raw", "--verify-only", "-t", type, "-L", license));
+            for (String m : maps) {
+                cmd.add("-m");
+                cmd.add(m);
+            }
+            cmd.add(bin.toString());
+        } else {
+            if (!maps.isEmpty()) {
+                throw new IllegalArgumentException(name + ": programs of type " + type + " are recorded without maps");
+            }
+            cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(kernelRun.toString(), "--verify-only", elfObject(work, slots, section, license).toString()));
         }
-        cmd.add(bin.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -65,6 +75,12 @@ class CorpusRecorder {
         if (!out.contains("verdict=rejected")) {
             throw new IllegalStateException(name + ": kernel-run said: " + out);
         }
+        String[] lines = out.split("\n");
+        for (int i = lines.length - 1; i > 0; i--) {
+            if (lines[i].startsWith("processed ") && !lines[i - 1].isBlank()) {
+                return new Verdict(false, lines[i - 1].strip()); // the verifier's last word, before its statistics
+            }
+        }
         String last = "";
         for (String line : out.split("\n")) {
             String l = line.strip();
@@ -74,6 +90,34 @@ class CorpusRecorder {
             }
         }
         return new Verdict(false, last);
+    }
+
+    /**
+     * Program types kernel-run cannot load from raw instructions: they go into an ELF object whose
+     * section name tells libbpf the type (made with llvm-mc from the instructions as data).
+     */
+    static final Map<String, String> ELF_SECTIONS = Map.of("sock_ops", "sockops", "tracepoint",
+            "tracepoint/syscalls/sys_enter_openat", "perf_event", "perf_event");
+
+    private static Path elfObject(Path work, List<Instruction> slots, String section, String license)
+            throws IOException, InterruptedException {
+        StringBuilder s = new StringBuilder();
+        s.append("\t.section \"").append(section).append("\",\"ax\",@progbits\n\t.globl prog\n\t.type prog,@function\nprog:\n");
+        for (Instruction i : slots) {
+            s.append("\t.quad 0x").append(Long.toHexString(i.toRaw())).append('\n');
+        }
+        s.append(".Lend:\n\t.size prog, .Lend-prog\n\t.section \"license\",\"aw\",@progbits\n\t.asciz \"")
+                .append(license).append("\"\n");
+        Path asm = work.resolve("prog.s");
+        Path obj = work.resolve("prog.o");
+        Files.writeString(asm, s);
+        Process p = new ProcessBuilder("llvm-mc-19", "-triple", "bpfel", "-filetype=obj", asm.toString(), "-o", obj.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("llvm-mc-19 failed: " + out);
+        }
+        return obj;
     }
 
     static Path kernelRun() {

@@ -86,10 +86,13 @@ public final class Analyzer {
     private final boolean priv;
     private final boolean[] pruneAt;
     private final boolean[] callbackCall;
+    /** Instructions a speculative path failed at: Linux puts a barrier before them, which ends every speculative path there. */
+    private final boolean[] nospec;
     private final List<State.Explored>[] explored;
     private final Map<Long, List<State.Explored>>[] active;
     private long jumpsProcessed;
     private Liveness liveness;
+    private Precision precision;
     private long lastAddProcessed;
     private long lastAddJumps;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -118,6 +121,7 @@ public final class Analyzer {
         this.priv = request.privileged();
         this.pruneAt = new boolean[n];
         this.callbackCall = new boolean[n];
+        this.nospec = new boolean[n];
         this.explored = new List[n];
         this.active = new Map[n];
     }
@@ -163,6 +167,7 @@ public final class Analyzer {
         }
         new ControlFlow(code, request.strict(), subprogs, pruneAt, request.globalFunctions().keySet()).check();
         liveness = Liveness.of(code);
+        precision = new Precision(code);
         checkMapReferences();
         markCallbackCalls();
         explore(0, initialState(0, null));
@@ -235,16 +240,44 @@ public final class Analyzer {
             if (++processed > request.instructionLimit()) {
                 throw new Rejection(pc, "BPF program is too large. Processed " + processed + " insn");
             }
+            if (st.speculative && nospec[pc]) {
+                pc = -1; // a barrier stops speculation here
+                continue;
+            }
+            // An infinite loop is an error of the program, also on a speculative path.
             if (pruneAt[pc] && isStateVisited(pc, st)) {
                 pc = -1;
                 continue;
             }
-            reachable.set(pc);
+            if (!st.speculative) {
+                reachable.set(pc);
+            }
             if (request.logLevel() >= 2 && trace.size() < 100_000) {
                 trace.add(pc + ": " + Disassembler.format(code, pc) + "    ; " + stateText(st));
             }
-            pc = step(st, pc);
+            st.last = new Step(pc, st.frames.size() - 1, st.last);
+            try {
+                pc = step(st, pc);
+            } catch (Rejection r) {
+                if (!st.speculative || !recoverableWithBarrier(r)) {
+                    throw r;
+                }
+                // Only a mispredicted branch gets here: Linux (6.17 and later) then puts a
+                // speculation barrier before the instruction and drops the path instead of the program.
+                nospec[currentPc] = true;
+                pc = -1;
+            }
         }
+    }
+
+    /**
+     * Whether Linux would stop a speculative path at this error with a barrier (its errors EPERM,
+     * EACCES and EINVAL) rather than reject the program: not for the limits on verification work.
+     */
+    private static boolean recoverableWithBarrier(Rejection r) {
+        return !(r.reason.startsWith("BPF program is too large") || r.reason.startsWith("The sequence of")
+                || r.reason.startsWith("the call stack of") || r.reason.startsWith("combined stack size")
+                || r.reason.startsWith("kernel subsystem misconfigured"));
     }
 
     private void endPath(State st) {
@@ -280,8 +313,11 @@ public final class Analyzer {
                 State.Explored latest = null;
                 for (List<State.Explored> l : act.values()) {
                     for (State.Explored e : l) {
-                        if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
+                        if (Subsumption.coversFully(e.state, cur, priv, liveness, pc)) {
                             e.hits++;
+                            // e's paths are still being explored: what they will need is unknown, so
+                            // everything this path carries into e counts as precise and read.
+                            coveredBy(cur, Precision.everythingIn(cur), everySlot());
                             return true;
                         }
                         if (latest == null || e.order > latest.order) {
@@ -308,8 +344,10 @@ public final class Analyzer {
         List<State.Explored> list = explored[pc];
         if (list != null) {
             for (State.Explored e : list) {
-                if (Subsumption.covers(e.state, cur, priv, liveness, pc)) {
+                if (Subsumption.covers(e, cur, priv, liveness, pc)) {
                     e.hits++;
+                    // This path continues as e's did: what e's paths depended on, this one does too.
+                    coveredBy(cur, Precision.preciseIn(e), e.read);
                     return true;
                 }
                 e.misses++;
@@ -325,6 +363,11 @@ public final class Analyzer {
         State.Explored node = new State.Explored(cur.copy(), cur.parent, pc, fp);
         node.order = totalStates;
         node.state.parent = null;
+        node.state.last = null;
+        node.history = cur.last;
+        node.writtenBefore = cur.written;
+        cur.last = null;
+        cur.written = new long[MAX_CALL_FRAMES];
         if (act == null) {
             act = active[pc] = new HashMap<>();
         }
@@ -334,6 +377,68 @@ public final class Analyzer {
         curStates++;
         peakStates = Math.max(peakStates, curStates);
         return false;
+    }
+
+    /** Records, on the remembered states {@code cur} descends from, what the state covering it depends on. */
+    private void coveredBy(State cur, Need need, long[] reads) {
+        if (priv) {
+            precision.backtrack(cur.last, cur.parent, need);
+        }
+        for (int f = 0; f < cur.frames.size(); f++) {
+            markRead(cur, f, reads[f]);
+        }
+    }
+
+    private static long[] everySlot() {
+        long[] all = new long[MAX_CALL_FRAMES];
+        java.util.Arrays.fill(all, -1L);
+        return all;
+    }
+
+    /**
+     * Stack liveness: slots of {@code frame} read by the current path before it wrote them are live
+     * in the remembered states it descends from, up to the one before the write that set them.
+     * Pruning ignores the slots no path from a state reads.
+     */
+    private void markRead(State st, int frame, long slots) {
+        long m = slots & ~st.written[frame];
+        for (State.Explored e = st.parent; m != 0 && e != null; e = e.parent) {
+            if (frame >= e.state.frames.size()) {
+                break;
+            }
+            long fresh = m & ~e.read[frame];
+            e.read[frame] |= fresh;
+            m = fresh & ~e.writtenBefore[frame];
+        }
+    }
+
+    /** The slots holding stack bytes [from, to), as indexes into {@link Frame#stype}. */
+    private static long slotMask(int from, int to) {
+        long m = 0;
+        for (int slot = Math.max(0, from) / 8; slot <= (to - 1) / 8 && slot < Frame.SLOTS; slot++) {
+            m |= 1L << slot;
+        }
+        return m;
+    }
+
+    /** A decision at the current instruction depended on register {@code regno}'s value. */
+    private void precise(State st, int regno) {
+        if (!priv || st.last == null) {
+            return;
+        }
+        Need need = new Need();
+        need.regs[st.last.frame] |= 1 << regno;
+        precision.backtrack(st.last.prev, st.parent, need);
+    }
+
+    /** A decision at the current instruction depended on the value spilled in a stack slot. */
+    private void preciseSlot(State st, int frame, int slot) {
+        if (!priv || st.last == null) {
+            return;
+        }
+        Need need = new Need();
+        need.slots[frame] |= 1L << slot;
+        precision.backtrack(st.last.prev, st.parent, need);
     }
 
     /** A remembered state whose paths are all explored: it moves from the active set to the list pruning uses. */
@@ -531,8 +636,12 @@ public final class Analyzer {
             throw new Rejection(pc, "R" + d + " pointer " + opText(aop) + " pointer prohibited");
         }
         if (dst.isPointer()) {
+            if (isX) {
+                precise(st, insn.src());
+            }
             set(st, d, pointerArithmetic(pc, d, dst, src, aop, is64, isX, false));
         } else {
+            precise(st, d);
             set(st, d, pointerArithmetic(pc, d, src, dst, aop, is64, isX, true));
         }
     }
@@ -679,6 +788,11 @@ public final class Analyzer {
                 default -> "mem";
             };
             throw new Rejection(pc, "R" + valueReg + " leaks addr into " + where);
+        }
+        if (valueReg >= 0 && size < 8 && ptr.type == RegType.PTR_TO_STACK && value.isConst() && value.var.constValue() == 0) {
+            // The bytes become "zero", which pruning compares exactly, but only because the register
+            // held 0: backtracking cannot follow plain stack bytes, so the register is precise now.
+            precise(st, valueReg);
         }
         access(st, pc, insn.dst(), ptr, insn.offset(), size, true, value);
     }
@@ -840,6 +954,19 @@ public final class Analyzer {
                 yield Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
             }
             case PTR_TO_PACKET, PTR_TO_PACKET_META -> packetAccess(pc, regno, ptr, off, size, write);
+            case PTR_TO_SOCKET -> {
+                if (ptr.maybeNull) {
+                    throw new Rejection(pc, "R" + regno + " invalid mem access '" + typeName(ptr) + "'");
+                }
+                if (write) {
+                    throw new Rejection(pc, "R" + regno + " cannot write into " + typeName(ptr));
+                }
+                long at = (long) ptr.off + off;
+                if (!ptr.var.isConst() || ptr.var.constValue() != 0 || !ContextRules.socketReadable(at, size)) {
+                    throw new Rejection(pc, "R" + regno + " invalid " + typeName(ptr) + " access off=" + at + " size=" + size);
+                }
+                yield Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
+            }
             case CONST_PTR_TO_MAP -> {
                 // Privileged programs may read fields of the kernel's struct bpf_map (through BTF).
                 if (!priv) {
@@ -877,7 +1004,12 @@ public final class Analyzer {
         if (a.result() == RegType.SCALAR) {
             return Reg.scalar(Scalar.unsignedAtMost(size == 8 ? -1L : (1L << (8 * size)) - 1));
         }
-        return Reg.pointer(a.result(), 0);
+        Reg r = Reg.pointer(a.result(), 0);
+        if (a.maybeNull()) {
+            r.maybeNull = true; // sock_ops' sk: NULL when the callback runs without a full socket
+            r.id = newId();
+        }
+        return r;
     }
 
     /** An access to an object of {@code limit} bytes at the pointer's fixed plus variable offset. */
@@ -937,14 +1069,23 @@ public final class Analyzer {
         }
         touchStack(st, pc, f, (int) -lo);
         if (!ptr.var.isConst()) {
+            markRead(st, ptr.frame, slotMask((int) lo + Frame.STACK_SIZE, (int) hi + size + Frame.STACK_SIZE));
             return variableStackAccess(pc, regno, f, (int) lo, (int) hi, size, write);
         }
         int idx = (int) lo + Frame.STACK_SIZE;
         int slot = idx / 8;
+        st.last.stackFrame = ptr.frame;
+        st.last.stackSlot = slot;
         if (write) {
             if (size == 8 && idx % 8 == 0 && value != null && (value.isPointer() || value.isScalar())) {
+                st.written[ptr.frame] |= 1L << slot;
                 for (int i = 0; i < 8; i++) {
                     f.stype[idx + i] = Frame.SPILL;
+                }
+                if (priv && value.isScalar() && value.id == 0 && !value.var.isConst()) {
+                    // Link the register and its spilled copy (Linux does so before a spill), so that a
+                    // comparison of either narrows both: compilers often spill a value, then bound it.
+                    value.id = newId();
                 }
                 Reg spilled = value.copy();
                 f.spills[slot] = spilled;
@@ -954,9 +1095,12 @@ public final class Analyzer {
                 throw new Rejection(pc, "invalid size of register spill");
             }
             boolean zero = value != null && value.isConst() && value.var.constValue() == 0;
+            // A partial write keeps the slot's other bytes, and may meet a spilled pointer: it reads the slot.
+            markRead(st, ptr.frame, slotMask(idx, idx + size));
             writeBytes(pc, f, idx, size, zero ? Frame.ZERO : Frame.MISC);
             return null;
         }
+        markRead(st, ptr.frame, slotMask(idx, idx + size));
         boolean allSpill = true;
         boolean anySpill = false;
         for (int i = 0; i < size; i++) {
@@ -984,7 +1128,7 @@ public final class Analyzer {
         for (int i = 0; i < size; i++) {
             byte t = f.stype[idx + i];
             if (t == Frame.INVALID && !priv) {
-                throw new Rejection(pc, "invalid read from stack R" + regno + " off=" + lo + " size=" + size);
+                throw new Rejection(pc, "invalid read from stack off " + lo + "+" + i + " size " + size);
             }
             allZero &= t == Frame.ZERO;
         }
@@ -1107,6 +1251,9 @@ public final class Analyzer {
         // branch before it looks at privileges, so unprivileged programs may test such a pointer
         // (an array lookup with a constant key in range, a copy of a checked pointer).
         if (!is32 && isNeverNull(dst) && src.isConst() && src.var.constValue() == 0 && (jop == JEQ || jop == JNE)) {
+            if (isX) {
+                precise(st, insn.src());
+            }
             return jop == JEQ ? pc + 1 : target;
         }
         if (!priv) {
@@ -1137,6 +1284,11 @@ public final class Analyzer {
         Reg src = isX ? st.reg(insn.src()) : Reg.constant(is32 ? insn.imm() & 0xffffffffL : insn.imm());
         int taken = ScalarBranch.taken(dst.var, src.var, jop, is32);
         if (taken != ScalarBranch.UNKNOWN) {
+            // The values decided the branch: a state with other values might go the other way.
+            precise(st, insn.dst());
+            if (isX) {
+                precise(st, insn.src());
+            }
             if (!priv) {
                 // Unprivileged: the branch not taken may still run speculatively (Spectre v1), so
                 // it is explored too, with the compared registers unknown, as Linux does.
@@ -1150,9 +1302,17 @@ public final class Analyzer {
             }
             return taken == 1 ? target : pc + 1;
         }
+        recordLinked(st, dst, isX ? src : null);
         State other = st.copy();
         boolean otherOk = refineIn(other, insn, jop, true, is32);
         boolean curOk = refineIn(st, insn, jop, false, is32);
+        if (otherOk != curOk) {
+            // Only one way is possible: the values decided it.
+            precise(st, insn.dst());
+            if (isX) {
+                precise(st, insn.src());
+            }
+        }
         if (otherOk && curOk) {
             push(target, other);
             return pc + 1;
@@ -1185,6 +1345,37 @@ public final class Analyzer {
             propagate(st, src);
         }
         return true;
+    }
+
+    /**
+     * Notes on the jump's step which registers and spilled slots the comparison narrows besides its
+     * operands: the scalars linked to them by an id. Precision tracking needs all of them together.
+     */
+    private static void recordLinked(State st, Reg dst, Reg src) {
+        int a = dst.id;
+        int b = src == null ? 0 : src.id;
+        if (a == 0 && b == 0) {
+            return;
+        }
+        int[] regs = new int[MAX_CALL_FRAMES];
+        long[] slots = new long[MAX_CALL_FRAMES];
+        for (int f = 0; f < st.frames.size(); f++) {
+            Frame fr = st.frames.get(f);
+            for (int r = 0; r < fr.regs.length; r++) {
+                Reg g = fr.regs[r];
+                if (g.isScalar() && g.id != 0 && (g.id == a || g.id == b)) {
+                    regs[f] |= 1 << r;
+                }
+            }
+            for (int slot = 0; slot < Frame.SLOTS; slot++) {
+                Reg g = fr.spills[slot];
+                if (g != null && g.isScalar() && g.id != 0 && (g.id == a || g.id == b)) {
+                    slots[f] |= 1L << slot;
+                }
+            }
+        }
+        st.last.linkedRegs = regs;
+        st.last.linkedSlots = slots;
     }
 
     /** Gives every scalar known equal to {@code reg} (same id) its refined value. */
@@ -1295,6 +1486,8 @@ public final class Analyzer {
             st.frames.remove(st.frames.size() - 1);
             Frame caller = st.cur();
             if (f.callsite >= 0 && callbackCall[f.callsite] && f.callbackFrame) {
+                st.last.callbackReturn = true;
+                precise(st, 0);
                 if (!r0.isScalar() || r0.var.smin() < 0 || r0.var.smax() > 1) {
                     throw new Rejection(pc, "At callback return the register R0 has " + r0 + " should have been in [0, 1]");
                 }
@@ -1328,6 +1521,7 @@ public final class Analyzer {
         if (!r0.isScalar()) {
             throw new Rejection(pc, "At program exit the register R0 is not a known value (" + typeName(r0) + ")");
         }
+        precise(current, 0);
         if (r0.var.smin() < 0 || r0.var.smax() > hi) {
             throw new Rejection(pc, "At program exit the register R0 has " + r0 + " should have been in [0, " + hi + "]");
         }
@@ -1376,6 +1570,8 @@ public final class Analyzer {
         f.subprog = target;
         f.frameNo = st.frames.size();
         f.callbackFrame = callback;
+        st.last = st.last.enteringFrame();
+        st.written[f.frameNo] = -1L; // a new frame's stack holds nothing older to read
         if (!callback) {
             for (int r = 1; r <= 5; r++) {
                 f.regs[r] = caller.regs[r].copy();
@@ -1587,6 +1783,11 @@ public final class Analyzer {
                 return;
             }
             Reg r = read(st, pc, regno);
+            if (r.isScalar() && t != HelperArgType.ANYTHING) {
+                // A scalar where the helper expects a size, a constant or a pointer that may be
+                // null: whether it is accepted, and what the helper may touch, depend on its value.
+                precise(st, regno);
+            }
             switch (t) {
                 case ANYTHING -> {
                     if (r.isPointer() && !priv) {
@@ -1722,6 +1923,7 @@ public final class Analyzer {
             }
             Reg spilled = f.spills[idx / 8];
             if (idx % 8 == 0 && f.stype[idx] == Frame.SPILL && spilled != null && spilled.isConst()) {
+                preciseSlot(st, r.frame, idx / 8); // the key decides whether the lookup can fail
                 long v = spilled.var.constValue();
                 return size == 8 ? v : v & ((1L << (8 * size)) - 1);
             }
@@ -1810,6 +2012,7 @@ public final class Analyzer {
             touchStack(st, pc, f, (int) -lo);
             int from = (int) lo + Frame.STACK_SIZE;
             int to = (int) hi + size + Frame.STACK_SIZE;
+            markRead(st, r.frame, slotMask(from, to));
             if (write) {
                 writeBytes(pc, f, from, to - from, Frame.MISC);
                 return;

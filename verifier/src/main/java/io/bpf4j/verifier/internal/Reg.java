@@ -32,6 +32,11 @@ public final class Reg {
     int memSize;
     /** For stack pointers: the frame they point into; for functions: the subprogram's first instruction. */
     int frame;
+    /**
+     * In a remembered state: some path from it depended on this scalar's value, so pruning must
+     * compare it (see {@link Precision}). Not copied: a copy starts with no such knowledge.
+     */
+    boolean precise;
 
     public static Reg notInit() {
         return new Reg();

@@ -12,6 +12,10 @@ public final class State {
     Explored parent;
     /** Whether this path only runs speculatively (a mispredicted branch), explored for unprivileged programs. */
     boolean speculative;
+    /** The instructions run since {@link #parent} was remembered, newest first (shared with forks). */
+    Step last;
+    /** Stack slots (bit s, per frame) fully written since {@link #parent} was remembered: reads of them stop there. */
+    long[] written = new long[Analyzer.MAX_CALL_FRAMES];
 
     State copy() {
         State s = new State();
@@ -23,6 +27,8 @@ public final class State {
         }
         s.parent = parent;
         s.speculative = speculative;
+        s.last = last;
+        s.written = written.clone();
         return s;
     }
 
@@ -57,6 +63,14 @@ public final class State {
         int misses;
         /** Creation order, to find the latest state at an instruction. */
         int order;
+        /** The instructions run from {@link #parent}'s instruction up to this one. */
+        Step history;
+        /** Stack slots fully written on the way from {@link #parent} to this state. */
+        long[] writtenBefore;
+        /** Stack slots (bit s, per frame) that some path from this state reads before writing: the live ones. */
+        final long[] read = new long[Analyzer.MAX_CALL_FRAMES];
+        /** Whether every scalar here and in the ancestors is marked precise (precision tracking's fallback). */
+        boolean allPrecise;
 
         Explored(State state, Explored parent, int pc, long fingerprint) {
             this.state = state;

@@ -17,17 +17,35 @@ final class Subsumption {
     /** Stand-in ids for scalars of the new state that have none: distinct from each other. */
     private int fresh;
 
-    private Subsumption(boolean priv, Liveness liveness, int pc) {
+    private Subsumption(boolean priv, Liveness liveness, int pc, State.Explored node) {
         this.priv = priv;
         this.liveness = liveness;
         this.pc = pc;
+        this.node = node;
     }
 
     private final Liveness liveness;
     private final int pc;
+    /**
+     * The remembered state when all paths from it are explored: then its precision marks and stack
+     * reads are final, and imprecise scalars and stack slots no path reads need not match. Null
+     * for a state still being explored, which is compared in full.
+     */
+    private final State.Explored node;
 
-    static boolean covers(State old, State cur, boolean priv, Liveness liveness, int pc) {
-        return new Subsumption(priv, liveness, pc).states(old, cur);
+    /** Whether a state whose paths are all explored covers {@code cur}, using its precision and stack liveness. */
+    static boolean covers(State.Explored old, State cur, boolean priv, Liveness liveness, int pc) {
+        return new Subsumption(priv, liveness, pc, old).states(old.state, cur);
+    }
+
+    /** Whether {@code old} covers {@code cur}, comparing every scalar and slot (for states still being explored). */
+    static boolean coversFully(State old, State cur, boolean priv, Liveness liveness, int pc) {
+        return new Subsumption(priv, liveness, pc, null).states(old, cur);
+    }
+
+    /** Precision only counts for privileged programs: unprivileged, Linux compares every scalar exactly. */
+    private boolean imprecise(Reg old) {
+        return node != null && priv && !old.precise;
     }
 
     /** Registers of frame {@code i} that the rest of the run may read. */
@@ -56,7 +74,8 @@ final class Subsumption {
             }
         }
         for (int i = 0; i < old.frames.size(); i++) {
-            if (!frame(old.frames.get(i), cur.frames.get(i), liveMask(cur, i))) {
+            long liveSlots = node == null ? -1L : node.read[i];
+            if (!frame(old.frames.get(i), cur.frames.get(i), liveMask(cur, i), liveSlots)) {
                 return false;
             }
         }
@@ -80,7 +99,7 @@ final class Subsumption {
         return m != null && m == b && r != null && r == a;
     }
 
-    private boolean frame(Frame old, Frame cur, int live) {
+    private boolean frame(Frame old, Frame cur, int live, long liveSlots) {
         if (old.callsite != cur.callsite || old.callbackFrame != cur.callbackFrame) {
             return false;
         }
@@ -90,7 +109,7 @@ final class Subsumption {
             }
         }
         for (int slot = 0; slot < Frame.SLOTS; slot++) {
-            if (!slot(old, cur, slot)) {
+            if ((liveSlots & (1L << slot)) != 0 && !slot(old, cur, slot)) {
                 return false;
             }
         }
@@ -107,6 +126,16 @@ final class Subsumption {
             }
             if (!os.isScalar()) {
                 return false;
+            }
+            if (imprecise(os)) {
+                // Any scalar may be read back here: fine unless the bytes may not be read at all.
+                for (int i = 0; i < 8; i++) {
+                    byte t = cur.stype[base + i];
+                    if ((t == Frame.INVALID && !priv) || t == Frame.SPILL) {
+                        return false; // a SPILL byte without a spilled register at the slot start: never produced
+                    }
+                }
+                return true;
             }
             // An old spilled scalar against plain bytes: fine when the bytes are no more than it allows.
             boolean allZero = true;
@@ -154,6 +183,9 @@ final class Subsumption {
             return false;
         }
         if (old.type == RegType.SCALAR) {
+            if (imprecise(old)) {
+                return true;
+            }
             if (old.id != 0 && !ids(old.id, cur.id == 0 ? --fresh : cur.id)) {
                 return false;
             }
