@@ -13,7 +13,6 @@ import io.bpf4j.runtime.types.XdpAction;
 import io.bpf4j.runtime.types.XdpPacket;
 import io.bpf4j.runtime.types.XdpResult;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * One XDP run: the frame buffer (Linux's {@code xdp_buff}) and the {@code struct xdp_md} the
@@ -37,6 +36,13 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
 
     private final ProgramType type;
     private final XdpPacket input;
+    /**
+     * The frame's bytes: plain array copies move packets in and out, which cost far less than
+     * segment copies from arrays (each wraps the array in a new segment). Atomics on a
+     * {@code byte[]} region go through {@link Memory}'s lock, which is still atomic: the frame
+     * belongs to this run alone.
+     */
+    private final byte[] bytes;
     private final MemorySegment buffer;
     /** Offset of data_hard_end: the frame less the shared-info block. */
     private final int hardEnd;
@@ -65,14 +71,15 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
             // the packet and metadata are copied over, and adjust_tail zeroes what it grows into.
             pool.inUse = true;
             this.borrowed = pool;
+            this.bytes = pool.bytes;
             this.buffer = pool.frame;
-            buffer.asSlice(0, meta).fill((byte) 0);
+            java.util.Arrays.fill(bytes, 0, meta, (byte) 0);
         } else {
-            // long[]-backed: 8-aligned like a page
-            this.buffer = MemorySegment.ofArray(new long[(hardEnd + 7) / 8]).asSlice(0, hardEnd);
+            this.bytes = new byte[hardEnd];
+            this.buffer = MemorySegment.ofArray(bytes);
         }
-        MemorySegment.copy(packet.metadata(), 0, buffer, ValueLayout.JAVA_BYTE, meta, packet.metadata().length);
-        MemorySegment.copy(packet.data(), 0, buffer, ValueLayout.JAVA_BYTE, data, length);
+        System.arraycopy(packet.metadata(), 0, bytes, meta, packet.metadata().length);
+        System.arraycopy(packet.data(), 0, bytes, data, length);
     }
 
     /** Runs {@code executable} on {@code packet} as an XDP program. */
@@ -87,9 +94,8 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
 
     /** The thread's reusable one-page frame, free for the next run once the last one's result is copied out. */
     private static final class FramePool {
-        final MemorySegment frame = MemorySegment.ofArray(
-                new long[(XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE + 7) / 8])
-                .asSlice(0, XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE);
+        final byte[] bytes = new byte[XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE];
+        final MemorySegment frame = MemorySegment.ofArray(bytes);
         boolean inUse;
     }
 
@@ -128,8 +134,10 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
         return new XdpResult(r0, XdpAction.of((int) r0), bytes(data, end), bytes(meta, data), redirect);
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private byte[] bytes(int from, int to) {
-        return buffer.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+        return from == to ? NO_BYTES : java.util.Arrays.copyOfRange(bytes, from, to);
     }
 
     // ------------------------------------------------------------------ struct xdp_md
