@@ -342,6 +342,13 @@ final class Execution implements EngineRun {
     }
 
     @Override
+    public boolean provenSafeHolds(DecodedProgram program) {
+        ProgramType verified = ((Interpreter) program).verifiedType;
+        return verified != null && runContext instanceof io.bpf4j.runtime.internal.BuiltInContext builtIn
+                && builtIn.type() == verified;
+    }
+
+    @Override
     public void enterHelper(int atPc, int atDepth) {
         pc = atPc;
         depth = atDepth;

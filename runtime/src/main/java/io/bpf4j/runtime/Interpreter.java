@@ -51,6 +51,8 @@ final class Interpreter implements DecodedProgram {
     String name = "program";
     /** Accesses a verifier proved safe (see {@link DecodedProgram#provenSafeAccesses()}). */
     BitSet provenSafe = new BitSet();
+    /** The type the program was verified as, for which {@link #provenSafe} holds; null when nothing was proven. */
+    ProgramType verifiedType;
     /**
      * The program's compiled form once there is one: runs then go to it instead of the loop below
      * (see {@link ExecutionMode}). Set once; volatile so that a background compilation publishes it.
@@ -133,6 +135,28 @@ final class Interpreter implements DecodedProgram {
                     + maps.size() + " map(s)");
         }
         return index;
+    }
+
+    /**
+     * Takes the accesses a verifier proved safe for a program of {@code type} (see
+     * {@link BpfRuntime#load(Program, BitSet)}); only accesses that are loads or stores count.
+     */
+    void trustProven(ProgramType type, BitSet proven) {
+        if (proven == null || proven.isEmpty() || type == ProgramType.UNSPEC) {
+            return;
+        }
+        BitSet accesses = new BitSet();
+        for (int pc = proven.nextSetBit(0); pc >= 0 && pc < opcodes.length; pc = proven.nextSetBit(pc + 1)) {
+            int op = opcodes[pc];
+            int cls = op & 0x07;
+            boolean memoryAccess = op >= 0 && op <= 0xff && (cls == LDX && ((op & 0xe0) == MEM || (op & 0xe0) == MEMSX)
+                    || (cls == ST || cls == STX) && (op & 0xe0) == MEM);
+            if (memoryAccess) {
+                accesses.set(pc);
+            }
+        }
+        provenSafe = accesses;
+        verifiedType = type;
     }
 
     Instructions code() {

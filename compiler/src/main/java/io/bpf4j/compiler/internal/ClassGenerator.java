@@ -75,6 +75,8 @@ final class ClassGenerator {
 
     // Local variable slots of the method being generated: a function method or a chunk of one.
     private int slotRun, slotMaps, slotDepth, slotR0, slotR10, slotMemory, slotRem, slotTmpRef;
+    /** Whether this run may skip the checks of proven-safe accesses (int 0 or 1); set at method entry. */
+    private int slotProven;
     /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
     private int slotRegs = -1, slotNext = -1;
     /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
@@ -98,7 +100,10 @@ final class ClassGenerator {
     private final ClassDesc thisClass;
     private final boolean budgeted;
     private final long budget;
+    /** Accesses the verifier proved safe: unchecked in runs where the proof applies (a flag checked at run time). */
     private final BitSet provenSafe;
+    /** Accesses tests assume safe ({@link BytecodeCompilerService#assumingProvenSafe}): unchecked in every run. */
+    private final BitSet assumedSafe;
     /** Class data: the program at 0, then each distinct helper. */
     private final List<Object> classData = new ArrayList<>();
     private final Map<HelperFunction, Integer> helperIndex = new IdentityHashMap<>();
@@ -122,9 +127,8 @@ final class ClassGenerator {
         this.budgeted = budget > 0;
         this.provenSafe = program.provenSafeAccesses();
         BitSet assumed = BytecodeCompilerService.assumedSafe();
-        if (assumed != null) {
-            provenSafe.or(assumed);
-        }
+        this.assumedSafe = assumed == null ? new BitSet() : (BitSet) assumed.clone();
+        provenSafe.andNot(assumedSafe);
         classData.add(program);
         for (int f : shape.functions) {
             if (f != 0) {
@@ -335,6 +339,7 @@ final class ClassGenerator {
         slotRem = 26;
         slotTmpRef = 28;
         slotPcBase = 29;
+        slotProven = 30;
         slotRegs = -1;
         slotNext = -1;
     }
@@ -352,6 +357,16 @@ final class ClassGenerator {
         slotTmpRef = 30;
         slotNext = 31;
         slotPcBase = 32;
+        slotProven = 33;
+    }
+
+    /** Asks the run whether the verifier's proofs hold in it (see {@link EngineRun#provenSafeHolds}). */
+    private void provenFlag(CodeBuilder cb) {
+        if (!provenSafe.isEmpty()) {
+            cb.aload(slotRun).loadConstant(programConstant())
+                    .invokeinterface(CD_ENGINE_RUN, "provenSafeHolds", MethodTypeDesc.of(CD_boolean, CD_DECODED))
+                    .istore(slotProven);
+        }
     }
 
     /** Sets the method's base instruction index (see {@link #pc}). */
@@ -377,6 +392,7 @@ final class ClassGenerator {
         }
         cb.aload(slotRun).iload(slotDepth).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(slotR10);
         cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
+        provenFlag(cb);
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
@@ -429,7 +445,7 @@ final class ClassGenerator {
         if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
             size = 110;
         } else if (cls == LDX || cls == ST || cls == STX || cls == LD) {
-            size = 30;
+            size = provenSafe.get(pc) ? 60 : 30;
         } else {
             size = 24;
         }
@@ -577,6 +593,7 @@ final class ClassGenerator {
         if (budgeted) {
             cb.aload(slotRegs).loadConstant(11).laload().lstore(slotRem);
         }
+        provenFlag(cb);
         pcBase(cb, from);
         // Enter where the dispatcher says: any block leader of this chunk.
         List<SwitchCase> cases = new ArrayList<>();
@@ -1009,13 +1026,28 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(slotMemory);
-        address(cb, program.src(pc), program.offset(pc));
+        Label checked = null, done = null;
         if (provenSafe.get(pc)) {
+            checked = cb.newLabel();
+            done = cb.newLabel();
+            cb.iload(slotProven).ifeq(checked);
+        }
+        if (provenSafe.get(pc) || assumedSafe.get(pc)) {
             // The verifier proved the access in bounds: no region checks, straight to the segment.
+            cb.aload(slotMemory);
+            address(cb, program.src(pc), program.offset(pc));
             cb.loadConstant(size).invokestatic(CD_SUPPORT, "loadProven", MethodTypeDesc.of(CD_long, CD_MEMORY, CD_long, CD_int));
-        } else {
+        }
+        if (checked != null) {
+            cb.goto_(done).labelBinding(checked);
+        }
+        if (!assumedSafe.get(pc)) {
+            cb.aload(slotMemory);
+            address(cb, program.src(pc), program.offset(pc));
             pc(cb.loadConstant(size), pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+        }
+        if (done != null) {
+            cb.labelBinding(done);
         }
         if (mode == MEMSX) {
             cb.l2i();
@@ -1041,6 +1073,30 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
+        Label checked = null, done = null;
+        if (provenSafe.get(pc)) {
+            checked = cb.newLabel();
+            done = cb.newLabel();
+            cb.iload(slotProven).ifeq(checked);
+        }
+        if (provenSafe.get(pc) || assumedSafe.get(pc)) {
+            storeOperands(cb, pc, op, size);
+            cb.invokestatic(CD_SUPPORT, "storeProven", MethodTypeDesc.of(CD_void, CD_MEMORY, CD_long, CD_int, CD_long));
+        }
+        if (checked != null) {
+            cb.goto_(done).labelBinding(checked);
+        }
+        if (!assumedSafe.get(pc)) {
+            storeOperands(cb, pc, op, size);
+            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+        }
+        if (done != null) {
+            cb.labelBinding(done);
+        }
+    }
+
+    /** Pushes memory, address, size and value of a store. */
+    private void storeOperands(CodeBuilder cb, int pc, int op, int size) {
         cb.aload(slotMemory);
         address(cb, program.dst(pc), program.offset(pc));
         cb.loadConstant(size);
@@ -1048,11 +1104,6 @@ final class ClassGenerator {
             cb.lload(reg(program.src(pc)));
         } else {
             cb.loadConstant(program.imm(pc));
-        }
-        if (provenSafe.get(pc)) {
-            cb.invokestatic(CD_SUPPORT, "storeProven", MethodTypeDesc.of(CD_void, CD_MEMORY, CD_long, CD_int, CD_long));
-        } else {
-            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
         }
     }
 

@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * and {@code struct seccomp_data}. Loads read the bytes; a per-type rule rejects what Linux's
  * verifier rejects (misaligned loads, sizes a field does not allow); every store faults.
  */
-final class ReadOnlyContext implements RunContext, ContextAccess {
+final class ReadOnlyContext implements BuiltInContext, ContextAccess {
     /** Linux's access rule for one program type: null if a read is allowed, else why not. */
     @FunctionalInterface
     interface Rule {

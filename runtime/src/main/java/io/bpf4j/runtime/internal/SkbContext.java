@@ -32,7 +32,7 @@ import java.nio.ByteOrder;
  * is restored after them, as Linux's {@code bpf_prog_run_save_cb} does; tc programs read and
  * write the skb's {@code cb}.
  */
-public final class SkbContext implements RunContext, ContextAccess, PacketAccess {
+public final class SkbContext implements BuiltInContext, ContextAccess, PacketAccess {
     static final String STRUCT = "struct __sk_buff";
     static final int STRUCT_SIZE = 192;
     /** Room before the data at the start, like Linux's NET_SKB_PAD plus some: vlan push and 4-to-6 need it. */

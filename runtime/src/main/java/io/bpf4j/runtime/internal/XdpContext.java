@@ -25,7 +25,7 @@ import java.lang.foreign.MemorySegment;
  * 64-bit addresses. egress_ifindex is readable whatever the attach point (Linux allows it only to
  * programs attached to a devmap, and rejects the others at load).
  */
-public final class XdpContext implements RunContext, ContextAccess, PacketAccess {
+public final class XdpContext implements BuiltInContext, ContextAccess, PacketAccess {
     static final String STRUCT = "struct xdp_md";
     static final int STRUCT_SIZE = 24;
     /** {@code sizeof(struct xdp_frame)} on x86-64: the start of the buffer a frame's data may not move into. */
