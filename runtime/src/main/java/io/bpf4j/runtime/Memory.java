@@ -318,6 +318,31 @@ public final class Memory {
         return segment(address);
     }
 
+    /**
+     * For compiled code, which accesses segments itself (so that each access site has its own
+     * type profile): the offset into {@link #segmentOf the region's segment} of a load of
+     * {@code size} bytes at {@code address} if it passes the region checks, else -1 (then
+     * {@link #load} handles it: a context field or a fault).
+     */
+    public long loadOffset(long address, int size) {
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size) {
+            return -1;
+        }
+        return o;
+    }
+
+    /** As {@link #loadOffset}, for a store: also -1 if the region is not writable (then {@link #store} handles it). */
+    public long storeOffset(long address, int size) {
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size || !writable[(int) id]) {
+            return -1;
+        }
+        return o;
+    }
+
     /** Loads an unsigned value of {@code size} (1, 2, 4 or 8) bytes. */
     public long load(long address, int size, int pc) {
         long id = address >>> REGION_SHIFT;

@@ -10,6 +10,7 @@ import io.bpf4j.runtime.ProgramType;
 import io.bpf4j.runtime.RunContext;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.XdpAction;
+import io.bpf4j.runtime.types.XdpFrame;
 import io.bpf4j.runtime.types.XdpPacket;
 import io.bpf4j.runtime.types.XdpResult;
 import java.lang.foreign.MemorySegment;
@@ -35,7 +36,11 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
     static final int ETH_HLEN = 14;
 
     private final ProgramType type;
-    private final XdpPacket input;
+    private final int ingressIfindex;
+    private final int rxQueueIndex;
+    private final int egressIfindex;
+    /** The caller's frame an in-place run works on, or null for a run on a copy of a packet. */
+    private final XdpFrame inPlace;
     /**
      * The frame's bytes: plain array copies move packets in and out, which cost far less than
      * segment copies from arrays (each wraps the array in a new segment). Atomics on a
@@ -55,7 +60,10 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
 
     public XdpContext(ProgramType type, XdpPacket packet) {
         this.type = type;
-        this.input = packet;
+        this.ingressIfindex = packet.ingressIfindex();
+        this.rxQueueIndex = packet.rxQueueIndex();
+        this.egressIfindex = packet.egressIfindex();
+        this.inPlace = null;
         int length = packet.data().length;
         int needed = XdpPacket.HEADROOM + length + XdpPacket.SHARED_INFO_SIZE;
         int frame = (needed + XdpPacket.FRAME_SIZE - 1) / XdpPacket.FRAME_SIZE * XdpPacket.FRAME_SIZE;
@@ -80,6 +88,32 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
         }
         System.arraycopy(packet.metadata(), 0, bytes, meta, packet.metadata().length);
         System.arraycopy(packet.data(), 0, bytes, data, length);
+    }
+
+    /** A run in place on the caller's frame: nothing is copied. */
+    public XdpContext(ProgramType type, XdpFrame frame) {
+        this.type = type;
+        this.ingressIfindex = frame.ingressIfindex();
+        this.rxQueueIndex = frame.rxQueueIndex();
+        this.egressIfindex = frame.egressIfindex();
+        this.inPlace = frame;
+        this.buffer = frame.buffer();
+        this.bytes = null;
+        this.hardEnd = (int) buffer.byteSize();
+        this.meta = frame.metaOffset();
+        this.data = frame.dataOffset();
+        this.end = frame.endOffset();
+    }
+
+    /** Runs {@code executable} on {@code frame} in place as an XDP program; returns r0. */
+    public static long runInPlace(Executable executable, XdpFrame frame, ExecutionTracer tracer) {
+        XdpContext context = new XdpContext(RunTypes.check(executable.program(), "runXdpInPlace", ProgramType.XDP), frame);
+        try {
+            return executable.run(context, tracer);
+        } finally {
+            // Even after a fault: the frame is left as the program left it, pointers included.
+            frame.leftAt(context.meta, context.data, context.end, context.redirect);
+        }
     }
 
     /** Runs {@code executable} on {@code packet} as an XDP program. */
@@ -137,7 +171,11 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
     private static final byte[] NO_BYTES = new byte[0];
 
     private byte[] bytes(int from, int to) {
-        return from == to ? NO_BYTES : java.util.Arrays.copyOfRange(bytes, from, to);
+        if (from == to) {
+            return NO_BYTES;
+        }
+        return bytes != null ? java.util.Arrays.copyOfRange(bytes, from, to)
+                : buffer.asSlice(from, to - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     // ------------------------------------------------------------------ struct xdp_md
@@ -149,9 +187,9 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
             case 0 -> base + data;
             case 4 -> base + end;
             case 8 -> base + meta;
-            case 12 -> input.ingressIfindex() & 0xffffffffL;
-            case 16 -> input.rxQueueIndex() & 0xffffffffL;
-            default -> input.egressIfindex() & 0xffffffffL;
+            case 12 -> ingressIfindex & 0xffffffffL;
+            case 16 -> rxQueueIndex & 0xffffffffL;
+            default -> egressIfindex & 0xffffffffL;
         };
     }
 
