@@ -134,7 +134,9 @@ final class Execution implements EngineRun {
             memory.window(f + 1, 0, 0);
         }
         openFrames = 0;
-        memory.truncate(FRAMES + 1);
+        if (memory.regionCount() != FRAMES + 1) {
+            memory.truncate(FRAMES + 1); // release() does it; a run abandoned without it did not
+        }
         pc = 0;
         depth = 0;
         remaining = 0;

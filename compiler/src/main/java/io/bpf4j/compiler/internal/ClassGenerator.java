@@ -367,8 +367,10 @@ final class ClassGenerator {
     }
 
     /** Asks the run whether the verifier's proofs hold in it (see {@link EngineRun#provenSafeHolds}). */
-    private void provenFlag(CodeBuilder cb) {
-        if (!provenSafe.isEmpty()) {
+    private void provenFlag(CodeBuilder cb, BitSet instructions, int from, int to) {
+        BitSet here = instructions.get(from, to);
+        BitSet proven = provenSafe.get(from, to);
+        if (here.intersects(proven)) {
             cb.aload(slotRun).loadConstant(programConstant())
                     .invokeinterface(CD_ENGINE_RUN, "provenSafeHolds", MethodTypeDesc.of(CD_boolean, CD_DECODED))
                     .istore(slotProven);
@@ -398,7 +400,7 @@ final class ClassGenerator {
         }
         cb.aload(slotRun).iload(slotDepth).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(slotR10);
         cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
-        provenFlag(cb);
+        provenFlag(cb, reach, 0, shape.size);
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
@@ -599,7 +601,7 @@ final class ClassGenerator {
         if (budgeted) {
             cb.aload(slotRegs).loadConstant(11).laload().lstore(slotRem);
         }
-        provenFlag(cb);
+        provenFlag(cb, reach, from, to);
         pcBase(cb, from);
         // Enter where the dispatcher says: any block leader of this chunk.
         List<SwitchCase> cases = new ArrayList<>();

@@ -79,10 +79,12 @@ public final class SkbContext implements BuiltInContext, ContextAccess, PacketAc
         this.type = type;
         this.input = skb;
         byte[] bytes = skb.data();
-        this.buffer = MemorySegment.ofArray(new byte[HEADROOM + bytes.length + TAILROOM]);
+        // A plain array copy: a segment copy from an array wraps the array in one more segment.
+        byte[] frame = new byte[HEADROOM + bytes.length + TAILROOM];
+        System.arraycopy(bytes, 0, frame, HEADROOM, bytes.length);
+        this.buffer = MemorySegment.ofArray(frame);
         this.data = HEADROOM;
         this.end = data + bytes.length;
-        MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, data, bytes.length);
         this.macLength = skb.macLength();
         this.networkOffset = skb.macLength();
         this.protocol = skb.protocol();
@@ -92,10 +94,11 @@ public final class SkbContext implements BuiltInContext, ContextAccess, PacketAc
         this.tcIndex = skb.tcIndex();
         this.tcClassid = skb.tcClassid();
         if (!savesCb(type)) {
-            MemorySegment cbSegment = MemorySegment.ofArray(cb);
             int[] words = skb.cb();
             for (int i = 0; i < 5; i++) {
-                cbSegment.set(U32, i * 4L, words[i]);
+                for (int b = 0; b < 4; b++) {
+                    cb[i * 4 + b] = (byte) (words[i] >>> (8 * b)); // little-endian, as the program reads it
+                }
             }
         }
         this.hash = skb.hash();
