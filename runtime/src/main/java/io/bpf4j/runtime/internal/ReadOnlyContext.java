@@ -3,7 +3,6 @@ package io.bpf4j.runtime.internal;
 import io.bpf4j.runtime.ContextAccess;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

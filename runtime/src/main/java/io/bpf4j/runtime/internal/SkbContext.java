@@ -6,7 +6,6 @@ import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.HelperContext;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import io.bpf4j.runtime.types.CgroupSkbResult;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.SkBuff;

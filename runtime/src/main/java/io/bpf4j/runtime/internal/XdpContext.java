@@ -7,7 +7,6 @@ import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.XdpAction;
 import io.bpf4j.runtime.types.XdpFrame;
