@@ -22,7 +22,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * One run, one table: {@link CompilerBenchmark} (interpreter and compiled, JMH) and the Linux
  * kernel's JIT on the same programs and frame ({@code kernel-run} from ../shared/tools, the
  * kernel's own {@code BPF_PROG_TEST_RUN} duration). The kernel column says why where it cannot
- * run (not root, no libbpf-dev, no ../shared).
+ * run (not root, no libbpf-dev, no ../shared). Two bpf4j timings: {@code runXdp} on a copy of the
+ * packet with the result copied out (what the "compiled" column has always measured), and
+ * {@code runXdpInPlace} on one frame, which copies nothing per run, as the kernel's repeated test
+ * run does not.
  *
  * <pre>
  * ./mvnw -pl bench -am package -DskipTests
@@ -36,35 +39,43 @@ public final class KernelComparison {
     public static void main(String[] args) throws Exception {
         Options options = new OptionsBuilder()
                 .parent(new CommandLineOptions(args))
-                .include(CompilerBenchmark.class.getName() + ".run")
+                .include(CompilerBenchmark.class.getName() + ".run")  // run and runInPlace
                 .build();
         Collection<RunResult> results = new Runner(options).run();
         Map<String, Double> jmh = new HashMap<>();
         for (RunResult r : results) {
-            jmh.put(r.getParams().getParam("program") + "/" + r.getParams().getParam("mode"), r.getPrimaryResult().getScore());
+            String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+            jmh.put(r.getParams().getParam("program") + "/" + r.getParams().getParam("mode") + (method.equals("run") ? "" : "/" + method),
+                    r.getPrimaryResult().getScore());
         }
         Map<String, String> kernel = kernelDurations();
         System.out.println();
-        System.out.println("| program | what | r0 bpf4j / kernel | interpreter ns/run | compiled ns/run | kernel JIT ns/run | interpreter / compiled | compiled / kernel |");
-        System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| program | what | r0 bpf4j / kernel | interpreter ns/run | compiled ns/run | compiled in place ns/run | kernel JIT ns/run | interpreter / compiled | compiled / kernel | in place / kernel |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (BenchmarkPrograms.Entry e : BenchmarkPrograms.ALL) {
             Double interpreted = jmh.get(e.object() + "/interpreter");
             Double compiled = jmh.get(e.object() + "/compiled");
+            Double inPlace = jmh.get(e.object() + "/compiled/runInPlace");
             String k = kernel.getOrDefault(e.object(), "n/a");
-            String vsKernel = "n/a";
-            try {
-                vsKernel = compiled == null ? "n/a" : String.format(Locale.ROOT, "%.2f", compiled / Double.parseDouble(k));
-            } catch (NumberFormatException notANumber) {
-                // kernel column holds a reason
-            }
+            String vsKernel = ratio(compiled, k);
+            String inPlaceVsKernel = ratio(inPlace, k);
             long r0 = BenchmarkPrograms.load(e.object(), io.bpf4j.runtime.BpfRuntime.builder()
                     .executionMode(io.bpf4j.runtime.ExecutionMode.INTERPRETER).build())
                     .runXdp(io.bpf4j.runtime.types.XdpPacket.of(BenchmarkPrograms.frame())).returnValue();
             String r0s = r0 + " / " + kernel.getOrDefault(e.object() + "/retval", "n/a");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", e.object(), e.what(), r0s,
-                    ns(interpreted), ns(compiled), k,
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", e.object(), e.what(), r0s,
+                    ns(interpreted), ns(compiled), ns(inPlace), k,
                     interpreted != null && compiled != null ? String.format(Locale.ROOT, "%.1f", interpreted / compiled) : "n/a",
-                    vsKernel);
+                    vsKernel, inPlaceVsKernel);
+        }
+    }
+
+    /** bpf4j's time over the kernel's, or n/a when either is missing (the kernel column may hold a reason). */
+    private static String ratio(Double bpf4j, String kernel) {
+        try {
+            return bpf4j == null ? "n/a" : String.format(Locale.ROOT, "%.2f", bpf4j / Double.parseDouble(kernel));
+        } catch (NumberFormatException notANumber) {
+            return "n/a";
         }
     }
 

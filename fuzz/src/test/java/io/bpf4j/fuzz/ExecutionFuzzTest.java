@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Programs the verifier accepts, run interpreted and compiled: no {@link ProgramFault} at all (a
  * verified program has no memory-check failure, and with forward-only jumps no budget overrun),
- * and the same return value, packet and map contents in both modes. Two sources of programs:
+ * and the same return value, packet and map contents in both modes, and compiled with the checks
+ * the verifier proved redundant left out. Two sources of programs:
  * {@link LinuxProgramGenerator} driven by the fuzzer's bytes (always valid), and raw instruction
  * bytes (mostly rejected; whatever is accepted must run cleanly too).
  */
@@ -73,6 +74,10 @@ class ExecutionFuzzTest {
         LinuxDifferential.Outcome a = LinuxDifferential.runBpf4j(INTERPRETED, code, packet);
         LinuxDifferential.Outcome b = LinuxDifferential.runBpf4j(COMPILED, code, packet);
         assertThat(b).isEqualTo(a);
+        // Compiled again with the checks of the accesses the verifier proved safe left out: same outcome.
+        LinuxDifferential.Outcome c = LinuxDifferential.runBpf4j(COMPILED, code, packet,
+                verdict.facts().orElseThrow().provenSafeAccesses());
+        assertThat(c).isEqualTo(a);
     }
 
     @Test

@@ -79,8 +79,14 @@ final class LinuxDifferential {
     }
 
     static Outcome runBpf4j(BpfRuntime runtime, Instructions code, byte[] packet) {
+        return runBpf4j(runtime, code, packet, null);
+    }
+
+    /** As {@link #runBpf4j(BpfRuntime, Instructions, byte[])}, loading the program with the accesses a verifier proved safe. */
+    static Outcome runBpf4j(BpfRuntime runtime, Instructions code, byte[] packet, java.util.BitSet proven) {
         BpfMap map = Maps.create(MAP);
-        XdpResult r = runtime.load(Program.of(ProgramType.XDP, "diff", code, List.of(map))).runXdp(XdpPacket.of(packet.clone()));
+        XdpResult r = runtime.load(Program.of(ProgramType.XDP, "diff", code, List.of(map)), proven)
+                .runXdp(XdpPacket.of(packet.clone()));
         List<String> entries = new ArrayList<>();
         for (int k = 0; k < LinuxProgramGenerator.MAP_ENTRIES; k++) {
             byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(k).array();

@@ -103,12 +103,14 @@ public final class LoadedObject {
             // An extension (freplace) has no context of its own until it replaces a function: it is
             // verified then, inside the program it joins (see replaceFunction), as Linux verifies it
             // against its attach target.
+            java.util.BitSet proven = null;
             if (verification == Verification.REQUIRED && type != ProgramType.EXT) {
-                verify(object, spec, spec.instructions(), object.maps().stream().map(LoadedObject::definition).toList(),
+                proven = verify(object, spec, spec.instructions(), object.maps().stream().map(LoadedObject::definition).toList(),
                         type, runtime);
             }
             Program program = Program.of(type, spec.name(), spec.instructions(), ordered);
-            programs.put(spec.name(), runtime.load(program));
+            // The accesses the verifier proved safe run without their checks (in runs of this type).
+            programs.put(spec.name(), runtime.load(program, proven));
         }
         for (MapSpec spec : object.maps()) {
             fillStaticSlots(spec, maps, programs);
@@ -116,13 +118,15 @@ public final class LoadedObject {
         return new LoadedObject(object, maps, ordered, programs, runtime, verification);
     }
 
-    private static void verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
+    /** Verifies a program; returns the accesses proven safe. */
+    private static java.util.BitSet verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
             List<MapDefinition> maps, ProgramType type, BpfRuntime runtime) {
         VerificationResult result = Verifier.verify(ObjectVerification.request(object, spec, code, maps, type,
                 runtime.helpers()).withInstructionLimit(runtime.verifierInstructionLimit()));
         if (!result.accepted()) {
             throw new ProgramRejectedException(spec.name(), result.rejection());
         }
+        return result.facts().map(io.bpf4j.verifier.ProgramFacts::provenSafeAccesses).orElse(null);
     }
 
     /** How this object's programs were loaded: verified, or not on the embedder's choice. */
@@ -211,13 +215,14 @@ public final class LoadedObject {
             Executable executable = programs.get(caller.name());
             FunctionReplacement.Linked linked = FunctionReplacement.relink(caller, orderedMaps, replacements);
             io.bpf4j.isa.Instructions code = io.bpf4j.isa.Instructions.decode(linked.code());
+            java.util.BitSet proven = null;
             if (verification == Verification.REQUIRED) {
                 // The extension runs with the caller's context and arguments: verify them together.
-                verify(object, caller, code, linked.maps().stream().map(BpfMap::definition).toList(),
+                proven = verify(object, caller, code, linked.maps().stream().map(BpfMap::definition).toList(),
                         executable.program().type(), runtime);
             }
             Program program = Program.of(executable.program().type(), caller.name(), code, linked.maps());
-            runtime.replaceCode(executable, program);
+            runtime.replaceCode(executable, program, proven);
             relinked.add(caller.name());
         }
         return relinked;

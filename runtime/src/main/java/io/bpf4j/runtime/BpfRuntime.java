@@ -66,9 +66,25 @@ public final class BpfRuntime {
      *     kernel objects that nothing provided
      */
     public Executable load(Program program) {
+        return load(program, null);
+    }
+
+    /**
+     * Prepares a program the verifier accepted for its type, with the memory accesses it proved
+     * safe ({@code ProgramFacts.provenSafeAccesses()}): the compiled code performs those without
+     * their run-time region check in runs of the program's type ({@code runXdp}, {@code runTc},
+     * ...); runs on plain memory or on an embedder's own {@link RunContext} keep every check. The
+     * set must come from verifying this very program, as this type, with these maps: the runtime
+     * takes it on trust. An {@link ProgramType#UNSPEC} program keeps every check.
+     *
+     * @param provenSafeAccesses instruction indices of the accesses proven safe; null or empty for none
+     * @throws ProgramLoadException as {@link #load(Program)} does
+     */
+    public Executable load(Program program, java.util.BitSet provenSafeAccesses) {
         Objects.requireNonNull(program, "program");
         checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        interpreter.trustProven(program.type(), provenSafeAccesses);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         return new InterpretedExecutable(program, interpreter, host);
     }
@@ -85,6 +101,11 @@ public final class BpfRuntime {
      * @throws ProgramLoadException as {@link #load} does
      */
     public void replaceCode(Executable executable, Program program) {
+        replaceCode(executable, program, null);
+    }
+
+    /** As {@link #replaceCode(Executable, Program)}, for a program verified as {@link #load(Program, java.util.BitSet)} describes. */
+    public void replaceCode(Executable executable, Program program, java.util.BitSet provenSafeAccesses) {
         Objects.requireNonNull(program, "program");
         if (!(executable instanceof InterpretedExecutable loaded)) {
             throw new IllegalArgumentException("not an executable loaded by a bpf4j runtime: " + executable);
@@ -96,6 +117,7 @@ public final class BpfRuntime {
         }
         checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        interpreter.trustProven(program.type(), provenSafeAccesses);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         loaded.replaceCode(program, interpreter);
     }

@@ -12,6 +12,8 @@ import io.bpf4j.runtime.types.SeccompResult;
 import io.bpf4j.runtime.types.SkBuff;
 import io.bpf4j.runtime.types.SocketFilterResult;
 import io.bpf4j.runtime.types.TcResult;
+import io.bpf4j.runtime.types.XdpAction;
+import io.bpf4j.runtime.types.XdpFrame;
 import io.bpf4j.runtime.types.XdpPacket;
 import io.bpf4j.runtime.types.XdpResult;
 
@@ -71,6 +73,22 @@ public interface Executable {
 
     default XdpResult runXdp(XdpPacket packet, ExecutionTracer tracer) {
         return XdpContext.run(this, packet, tracer);
+    }
+
+    /**
+     * Runs an XDP program on a frame in place, as a driver runs it on its receive buffer: the
+     * program reads and writes {@code frame}'s bytes, its adjust helpers move the frame's
+     * pointers, and nothing is copied in or out, so a run costs only what the program does. The
+     * frame keeps what the run left (see {@link XdpFrame}).
+     *
+     * @return r0 at exit ({@link XdpAction#of} names the action)
+     */
+    default long runXdpInPlace(XdpFrame frame) {
+        return runXdpInPlace(frame, null);
+    }
+
+    default long runXdpInPlace(XdpFrame frame, ExecutionTracer tracer) {
+        return XdpContext.runInPlace(this, frame, tracer);
     }
 
     /** Runs a socket filter ({@code struct __sk_buff} context; legacy packet loads read the skb's data). */

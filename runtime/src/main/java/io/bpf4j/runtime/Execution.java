@@ -36,7 +36,6 @@ final class Execution implements EngineRun {
     }
 
     final Memory memory = new Memory();
-    final long[] frameTop = new long[FRAMES];
     /** Every map this run has named, in the order first met: the program's, then inner maps, tail-call targets' maps. */
     private final List<BpfMap> maps = new ArrayList<>();
     /** Address of each map's storage region, parallel to {@link #maps}; 0 until mapped. */
@@ -69,70 +68,132 @@ final class Execution implements EngineRun {
     /** The last {@link #mapBindings} result, for the program it was made for (callbacks ask again and again). */
     private DecodedProgram boundProgram;
     private long[] boundMaps;
+    /** The first program bound in this run; its bindings go to an array reused run after run. */
+    private DecodedProgram entryProgram;
+    private long[] entryMaps = new long[8];
+    private static final long[] NO_MAPS = new long[0];
 
     /**
-     * Each thread's stack frames, reused by its runs: creating segments costs more than a short
-     * program's whole run. A run that starts while another is active on the same thread (a helper
-     * running a program) gets fresh frames.
+     * Each thread's run state, reused by its runs: creating an address space and stack frames
+     * costs more than a short program's whole run. A run that starts while another is active on
+     * the same thread (a helper running a program) gets a state of its own.
      */
-    private static final ThreadLocal<StackFrames> STACKS = ThreadLocal.withInitial(StackFrames::new);
+    private static final ThreadLocal<Execution> POOL = ThreadLocal.withInitial(Execution::new);
 
-    private static final class StackFrames {
-        // long[]-backed so that atomics on the stack are real atomics (see Memory)
-        final long[] words = new long[FRAME_SIZE * FRAMES / Long.BYTES];
-        final MemorySegment[] frames = new MemorySegment[FRAMES];
-        boolean inUse;
+    // long[]-backed so that atomics on the stack are real atomics (see Memory)
+    private final long[] stackWords = new long[FRAME_SIZE * FRAMES / Long.BYTES];
+    /**
+     * Frames 0 to this one are open (accessible) in this run; the deeper ones have an empty
+     * window until the run reaches their depth ({@link #frameTopOf}), so that no address, not
+     * even a forged one, reaches them before. Only open frames can have been written, so only
+     * they need zeroing before the next run.
+     */
+    private int openFrames;
+    /** Whether a run is using this state now. */
+    private boolean inUse;
 
-        StackFrames() {
-            MemorySegment stack = MemorySegment.ofArray(words);
-            for (int f = 0; f < FRAMES; f++) {
-                frames[f] = stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE);
+    private Execution() {
+        MemorySegment stack = MemorySegment.ofArray(stackWords);
+        for (int f = 0; f < FRAMES; f++) {
+            long address = memory.map(FRAME_NAMES[f], stack.asSlice((long) f * FRAME_SIZE, FRAME_SIZE), true);
+            if (address != frameAddress(f)) {
+                throw new IllegalStateException("stack frame " + f + " mapped at 0x" + Long.toHexString(address));
+            }
+            if (f > 0) {
+                memory.window(f + 1, 0, 0);
             }
         }
     }
 
-    /** The frames this run borrowed from its thread, or null if it has its own. */
-    private StackFrames borrowed;
+    /** Address of the first byte of stack frame {@code f}: the frames are regions 1 to {@link #FRAMES}. */
+    private static long frameAddress(int f) {
+        return (long) (f + 1) << Memory.REGION_SHIFT;
+    }
 
-    Execution(Interpreter program) {
-        this.current = program;
-        StackFrames stack = STACKS.get();
-        if (stack.inUse) {
-            stack = new StackFrames();
+    /**
+     * The run state for a run of {@code program} on this thread: the thread's own if it is free,
+     * else a fresh one. Nothing of an earlier run shows through: every stack frame the earlier run
+     * opened is zeroed and closed again, only the stack frames are mapped, no map is named.
+     * {@link #release} must follow.
+     */
+    static Execution start(Interpreter program) {
+        Execution e = POOL.get();
+        if (e.inUse) {
+            e = new Execution();
         } else {
-            stack.inUse = true;
-            borrowed = stack;
-            java.util.Arrays.fill(stack.words, 0); // every run starts with a zeroed stack
+            e.reset();
         }
-        for (int f = 0; f < FRAMES; f++) {
-            frameTop[f] = memory.map(FRAME_NAMES[f], stack.frames[f], true) + FRAME_SIZE;
-        }
+        e.inUse = true;
+        e.current = program;
+        return e;
     }
 
-    /** Ends the run: its thread's stack frames may serve the next run. */
+    private void reset() {
+        java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
+        for (int f = 1; f <= openFrames; f++) {
+            memory.window(f + 1, 0, 0);
+        }
+        openFrames = 0;
+        if (memory.regionCount() != FRAMES + 1) {
+            memory.truncate(FRAMES + 1); // release() does it; a run abandoned without it did not
+        }
+        pc = 0;
+        depth = 0;
+        remaining = 0;
+        tailCalls = 0;
+        packetAddress = 0;
+        packetLength = 0;
+        tailCallResult = 0;
+        callbacks = 0;
+        pendingR1 = 0;
+        java.util.Arrays.fill(registerScratch, 0);
+    }
+
+    /**
+     * Ends the run: drops what it referred to (so that nothing stays reachable through the
+     * thread's state) and frees the state for the thread's next run.
+     */
     void release() {
-        if (borrowed != null) {
-            borrowed.inUse = false;
-            borrowed = null;
+        current = null;
+        tracer = null;
+        runContext = null;
+        pendingTailCall = null;
+        boundProgram = null;
+        boundMaps = null;
+        entryProgram = null;
+        host = HostEnvironment.defaults();
+        memory.truncate(FRAMES + 1);
+        for (int i = 0; i < maps.size(); i++) {
+            storageAddress[i] = 0;
         }
+        maps.clear();
+        inUse = false;
     }
 
-    /** What a program's {@code lddw} map references resolve to in this run, by the program's map index. */
-    record MapBindings(long[] handles, long[] storage) {}
+    /** r10 of frame {@code depth}, opening the frames up to it if the run had not reached that depth yet. */
+    long frameTopOf(int depth) {
+        if (depth > openFrames) {
+            for (int f = openFrames + 1; f <= depth; f++) {
+                memory.window(f + 1, 0, FRAME_SIZE);
+            }
+            openFrames = depth;
+        }
+        return frameAddress(depth) + FRAME_SIZE;
+    }
 
-    /** Resolves a program's maps: a handle for each, and the storage address of each array map. */
-    MapBindings bind(List<BpfMap> programMaps) {
+    /**
+     * Resolves a program's maps for its {@code lddw} map references: the handle of map {@code i}
+     * at index {@code 2 * i}, the storage address of array map {@code i} at {@code 2 * i + 1}.
+     */
+    private long[] bind(List<BpfMap> programMaps, long[] into) {
         int n = programMaps.size();
-        long[] handles = new long[n];
-        long[] storage = new long[n];
+        long[] all = into.length >= 2 * n ? into : new long[2 * n];
         for (int i = 0; i < n; i++) {
             BpfMap map = programMaps.get(i);
-            handles[i] = mapHandle(map);
-            if (map.type() == MapType.ARRAY) {
-                storage[i] = mapStorageAddress(map, 0);
-            }
+            all[2 * i] = mapHandle(map);
+            all[2 * i + 1] = map.type() == MapType.ARRAY ? mapStorageAddress(map, 0) : 0;
         }
-        return new MapBindings(handles, storage);
+        return all;
     }
 
     /**
@@ -168,7 +229,15 @@ final class Execution implements EngineRun {
 
     private long mapStorage(BpfMap map) {
         boolean writable = (map.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
-        return memory.map("map '" + map.name() + "'", map.storage(), writable);
+        return memory.mapNamed(new MapRegionName(map), map.storage(), writable);
+    }
+
+    /** A map storage region's name, made only if a message needs it. */
+    private record MapRegionName(BpfMap map) {
+        @Override
+        public String toString() {
+            return "map '" + map.name() + "'";
+        }
     }
 
     @Override
@@ -248,23 +317,37 @@ final class Execution implements EngineRun {
 
     @Override
     public long frameTop(int depth) {
-        return frameTop[depth];
+        return frameTopOf(depth);
     }
 
     @Override
     public long[] mapBindings(DecodedProgram program) {
-        if (program != boundProgram) {
-            MapBindings b = bind(((Interpreter) program).maps());
-            int n = b.handles().length;
-            long[] all = new long[2 * n];
-            for (int i = 0; i < n; i++) {
-                all[2 * i] = b.handles()[i];
-                all[2 * i + 1] = b.storage()[i];
-            }
-            boundMaps = all;
-            boundProgram = program;
+        if (program == boundProgram) {
+            return boundMaps;
         }
-        return boundMaps;
+        List<BpfMap> programMaps = ((Interpreter) program).maps();
+        long[] all;
+        if (programMaps.isEmpty()) {
+            all = NO_MAPS;
+        } else if (program == entryProgram) {
+            all = entryMaps;
+        } else if (entryProgram == null) {
+            // The run's first program: the same maps in the same order run after run, into the same array.
+            all = entryMaps = bind(programMaps, entryMaps);
+            entryProgram = program;
+        } else {
+            all = bind(programMaps, NO_MAPS);
+        }
+        boundMaps = all;
+        boundProgram = program;
+        return all;
+    }
+
+    @Override
+    public boolean provenSafeHolds(DecodedProgram program) {
+        ProgramType verified = ((Interpreter) program).verifiedType;
+        return verified != null && runContext instanceof io.bpf4j.runtime.internal.BuiltInContext builtIn
+                && builtIn.type() == verified;
     }
 
     @Override

@@ -51,6 +51,8 @@ final class Interpreter implements DecodedProgram {
     String name = "program";
     /** Accesses a verifier proved safe (see {@link DecodedProgram#provenSafeAccesses()}). */
     BitSet provenSafe = new BitSet();
+    /** The type the program was verified as, for which {@link #provenSafe} holds; null when nothing was proven. */
+    ProgramType verifiedType;
     /**
      * The program's compiled form once there is one: runs then go to it instead of the loop below
      * (see {@link ExecutionMode}). Set once; volatile so that a background compilation publishes it.
@@ -135,13 +137,35 @@ final class Interpreter implements DecodedProgram {
         return index;
     }
 
+    /**
+     * Takes the accesses a verifier proved safe for a program of {@code type} (see
+     * {@link BpfRuntime#load(Program, BitSet)}); only accesses that are loads or stores count.
+     */
+    void trustProven(ProgramType type, BitSet proven) {
+        if (proven == null || proven.isEmpty() || type == ProgramType.UNSPEC) {
+            return;
+        }
+        BitSet accesses = new BitSet();
+        for (int pc = proven.nextSetBit(0); pc >= 0 && pc < opcodes.length; pc = proven.nextSetBit(pc + 1)) {
+            int op = opcodes[pc];
+            int cls = op & 0x07;
+            boolean memoryAccess = op >= 0 && op <= 0xff && (cls == LDX && ((op & 0xe0) == MEM || (op & 0xe0) == MEMSX)
+                    || (cls == ST || cls == STX) && (op & 0xe0) == MEM);
+            if (memoryAccess) {
+                accesses.set(pc);
+            }
+        }
+        provenSafe = accesses;
+        verifiedType = type;
+    }
+
     Instructions code() {
         return code;
     }
 
-    /** A fresh run state, with the stack frames mapped. */
+    /** A run state with only the stack frames mapped (the thread's own, if free); {@link Execution#release} must follow. */
     Execution newExecution() {
-        return new Execution(this);
+        return Execution.start(this);
     }
 
     List<BpfMap> maps() {
@@ -186,7 +210,7 @@ final class Interpreter implements DecodedProgram {
         long[] r = new long[REGISTER_COUNT];
         r[1] = r1;
         r[2] = r2;
-        r[FRAME_POINTER] = execution.frameTop[0];
+        r[FRAME_POINTER] = execution.frameTopOf(0);
         return run(execution, r, 0, 0);
     }
 
@@ -207,7 +231,7 @@ final class Interpreter implements DecodedProgram {
         r[3] = a3;
         r[4] = a4;
         r[5] = a5;
-        r[FRAME_POINTER] = execution.frameTop[depth];
+        r[FRAME_POINTER] = execution.frameTopOf(depth);
         int callerPc = execution.pc;
         int callerDepth = execution.depth;
         long result = run(execution, r, pc, depth);
@@ -235,7 +259,7 @@ final class Interpreter implements DecodedProgram {
         r[3] = a3;
         r[4] = a4;
         r[5] = a5;
-        r[FRAME_POINTER] = execution.frameTop[depth];
+        r[FRAME_POINTER] = execution.frameTopOf(depth);
         int callerPc = execution.pc;
         int callerDepth = execution.depth;
         CompiledCode code = execution.tracer == null ? compiled : null;
@@ -259,7 +283,7 @@ final class Interpreter implements DecodedProgram {
     long runAsTailCallTarget(Execution execution, long r1, int depth) {
         long[] r = new long[REGISTER_COUNT];
         r[1] = r1;
-        r[FRAME_POINTER] = execution.frameTop[depth];
+        r[FRAME_POINTER] = execution.frameTopOf(depth);
         int callerPc = execution.pc;
         int callerDepth = execution.depth;
         long result = run(execution, r, 0, depth);
@@ -271,7 +295,6 @@ final class Interpreter implements DecodedProgram {
     /** Executes from {@code startPc} in frame {@code baseDepth} until that frame exits (or a tail call leaves it). */
     private long run(Execution execution, long[] r, int startPc, int baseDepth) {
         final Memory memory = execution.memory;
-        final long[] frameTop = execution.frameTop;
         final ExecutionTracer tracer = execution.tracer;
         // Saved r6-r9 and return addresses of the calling frames.
         final long[] savedRegisters = new long[MAX_FRAMES * 4];
@@ -290,7 +313,7 @@ final class Interpreter implements DecodedProgram {
         short[] offsets = this.offsets;
         long[] imms = this.imms;
         int end = opcodes.length;
-        Execution.MapBindings maps = execution.bind(this.maps);
+        long[] maps = execution.mapBindings(this);
         long remaining = execution.remaining;
 
         int pc = startPc;
@@ -425,7 +448,7 @@ final class Interpreter implements DecodedProgram {
                 case CALL_IMM -> {
                     if (s == CALL_LOCAL) {
                         frameProgram[depth] = program;
-                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
+                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, execution, pc);
                         pc = at + (int) imm + 1;
                     } else {
                         execution.remaining = remaining;
@@ -452,11 +475,11 @@ final class Interpreter implements DecodedProgram {
                         offsets = target.offsets;
                         imms = target.imms;
                         end = opcodes.length;
-                        maps = execution.bind(target.maps);
+                        maps = execution.mapBindings(target);
                         long ctx = r[1];
                         java.util.Arrays.fill(r, 0);
                         r[1] = ctx;
-                        r[FRAME_POINTER] = frameTop[depth];
+                        r[FRAME_POINTER] = execution.frameTopOf(depth);
                         pc = 0;
                     }
                 }
@@ -468,7 +491,7 @@ final class Interpreter implements DecodedProgram {
                             throw new ProgramFault(at, String.format("callx to 0x%x, which is not an instruction", target));
                         }
                         frameProgram[depth] = program;
-                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, frameTop, pc);
+                        depth = pushFrame(at, depth, r, savedRegisters, returnPc, execution, pc);
                         pc = fn;
                     } else {
                         HelperFunction helper = target >= 0 && target <= Integer.MAX_VALUE
@@ -497,7 +520,7 @@ final class Interpreter implements DecodedProgram {
                     r[7] = savedRegisters[base + 1];
                     r[8] = savedRegisters[base + 2];
                     r[9] = savedRegisters[base + 3];
-                    r[FRAME_POINTER] = frameTop[depth];
+                    r[FRAME_POINTER] = execution.frameTopOf(depth);
                     pc = returnPc[depth];
                     if (frameProgram[depth] != program) {
                         // the frame returned from ran a tail-called program: back to the caller's
@@ -508,7 +531,7 @@ final class Interpreter implements DecodedProgram {
                         offsets = program.offsets;
                         imms = program.imms;
                         end = opcodes.length;
-                        maps = execution.bind(program.maps);
+                        maps = execution.mapBindings(program);
                     }
                 }
 
@@ -518,11 +541,11 @@ final class Interpreter implements DecodedProgram {
                     pc++;
                 }
                 case LDDW_MAP -> {
-                    r[d] = maps.handles()[(int) imm];
+                    r[d] = maps[2 * (int) imm];
                     pc++;
                 }
                 case LDDW_MAP_VALUE -> {
-                    r[d] = maps.storage()[(int) imm] + (imm >>> 32);
+                    r[d] = maps[2 * (int) imm + 1] + (imm >>> 32);
                     pc++;
                 }
 
@@ -572,7 +595,7 @@ final class Interpreter implements DecodedProgram {
         }
     }
 
-    private static int pushFrame(int at, int depth, long[] r, long[] saved, int[] returnPc, long[] frameTop, int next) {
+    private static int pushFrame(int at, int depth, long[] r, long[] saved, int[] returnPc, Execution execution, int next) {
         if (depth + 1 >= MAX_FRAMES) {
             throw new ProgramFault(at, "call nests deeper than " + MAX_FRAMES + " frames");
         }
@@ -583,7 +606,7 @@ final class Interpreter implements DecodedProgram {
         saved[base + 3] = r[9];
         returnPc[depth] = next;
         depth++;
-        r[FRAME_POINTER] = frameTop[depth];
+        r[FRAME_POINTER] = execution.frameTopOf(depth);
         return depth;
     }
 

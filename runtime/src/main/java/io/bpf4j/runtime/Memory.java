@@ -60,7 +60,8 @@ public final class Memory {
     /** Offset one past the window's last byte; -1 for regions without bytes. */
     private long[] ends = new long[16];
     private boolean[] writable = new boolean[16];
-    private String[] names = new String[16];
+    /** Region names: a String, or an object whose toString() is the name (built only for messages). */
+    private Object[] names = new Object[16];
     /** The handler of each context region; null for ordinary regions. */
     private ContextAccess[] contexts = new ContextAccess[16];
     private int count = 1; // id 0 is the null region
@@ -77,6 +78,11 @@ public final class Memory {
      * @return the address of the region's first byte
      */
     public long map(String name, MemorySegment segment, boolean isWritable) {
+        return mapNamed(name, segment, isWritable);
+    }
+
+    /** As {@link #map(String, MemorySegment, boolean)}, with a name made only when a message needs it. */
+    long mapNamed(Object name, MemorySegment segment, boolean isWritable) {
         if (segment.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("region " + name + " is larger than 2 GiB");
         }
@@ -110,7 +116,7 @@ public final class Memory {
         return (long) id << REGION_SHIFT;
     }
 
-    private int newRegion(String name) {
+    private int newRegion(Object name) {
         if (count == Integer.MAX_VALUE) {
             throw new IllegalStateException("too many regions");
         }
@@ -126,6 +132,32 @@ public final class Memory {
         int id = count++;
         names[id] = name;
         return id;
+    }
+
+    /**
+     * Unmaps every region from id {@code regions} on, so that the address space is as it was when
+     * it had that many regions: how a run's state is reused by the next run on its thread.
+     */
+    void truncate(int regions) {
+        for (int id = regions; id < count; id++) {
+            segments[id] = null;
+            contexts[id] = null;
+            names[id] = null;
+            starts[id] = 0;
+            ends[id] = 0;
+            writable[id] = false;
+        }
+        count = regions;
+    }
+
+    /**
+     * Sets the window of region {@code id} to {@code [start, end)} without the checks of
+     * {@link #setWindow}: for the runtime's own regions (an empty window, start 0 and end 0, makes
+     * every access fault).
+     */
+    void window(int id, long start, long end) {
+        starts[id] = start;
+        ends[id] = end;
     }
 
     /** Number of regions mapped, including the null region. */
@@ -233,6 +265,9 @@ public final class Memory {
                         + " of its fields may access it, not helpers or atomic operations";
             } else if (write && !writable[r] && offset >= start && offset <= end - size) {
                 reason = "region '" + names[r] + "' is read-only";
+            } else if (start == 0 && end == 0 && segments[r].byteSize() > 0) {
+                reason = what + " at offset " + (int) address + " of region '" + names[r]
+                        + "', which has no accessible bytes now (a stack frame the run has not reached)";
             } else if (start == 0 && end == segments[r].byteSize()) {
                 reason = what + " at offset " + (int) address + " of region '" + names[r] + "', which has "
                         + end + " bytes";
@@ -281,6 +316,31 @@ public final class Memory {
     /** The segment of the region {@code address} falls in; only valid after {@link #checkedOffset}. */
     public MemorySegment segmentOf(long address) {
         return segment(address);
+    }
+
+    /**
+     * For compiled code, which accesses segments itself (so that each access site has its own
+     * type profile): the offset into {@link #segmentOf the region's segment} of a load of
+     * {@code size} bytes at {@code address} if it passes the region checks, else -1 (then
+     * {@link #load} handles it: a context field or a fault).
+     */
+    public long loadOffset(long address, int size) {
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size) {
+            return -1;
+        }
+        return o;
+    }
+
+    /** As {@link #loadOffset}, for a store: also -1 if the region is not writable (then {@link #store} handles it). */
+    public long storeOffset(long address, int size) {
+        long id = address >>> REGION_SHIFT;
+        long o = address & OFFSET_MASK;
+        if (id >= count || o < starts[(int) id] || o > ends[(int) id] - size || !writable[(int) id]) {
+            return -1;
+        }
+        return o;
     }
 
     /** Loads an unsigned value of {@code size} (1, 2, 4 or 8) bytes. */
@@ -440,6 +500,6 @@ public final class Memory {
     /** Name of the region an address falls in, or null: for messages and traces. */
     public String regionName(long address) {
         long id = address >>> REGION_SHIFT;
-        return id > 0 && id < count ? names[(int) id] : null;
+        return id > 0 && id < count ? String.valueOf(names[(int) id]) : null;
     }
 }

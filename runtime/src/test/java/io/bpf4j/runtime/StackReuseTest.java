@@ -1,6 +1,9 @@
 package io.bpf4j.runtime;
 
+import static io.bpf4j.isa.Opcodes.*;
+import static io.bpf4j.runtime.Programs.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bpf4j.isa.Assembler;
 import org.junit.jupiter.api.Test;
@@ -50,5 +53,82 @@ class StackReuseTest {
                 exit
                 """)));
         assertThat(outer.run(new byte[0])).isEqualTo(7);
+    }
+
+    /** Writes 0x5a5a at the bottom and the top of its own frame and of the frames of three nested calls. */
+    private static final Object[] DEEP_WRITER = {
+        st(DW, R10, -8, 0x5a5a), st(DW, R10, -512, 0x5a5a),
+        callLocal(2),                                   // 2: to 5
+        mov64(R0, 0),
+        exit(),
+        st(DW, R10, -8, 0x5a5a), st(DW, R10, -512, 0x5a5a), // 5
+        callLocal(1),                                   // 7: to 9
+        exit(),
+        st(DW, R10, -8, 0x5a5a), st(DW, R10, -512, 0x5a5a), // 9
+        callLocal(1),                                   // 11: to 13
+        exit(),
+        st(DW, R10, -8, 0x5a5a), st(DW, R10, -512, 0x5a5a), // 13
+        exit(),
+    };
+
+    /** ORs the bottom and top slot of its frame and of three nested calls' frames into r0. */
+    private static final Object[] DEEP_READER = {
+        ldx(DW, R6, R10, -8), ldx(DW, R7, R10, -512), alu64X(OR, R6, R7),
+        callLocal(3),                                   // 3: to 7
+        alu64X(OR, R0, R6),
+        exit(),
+        exit(),
+        ldx(DW, R6, R10, -8), ldx(DW, R7, R10, -512), alu64X(OR, R6, R7), // 7
+        callLocal(2),                                   // 10: to 13
+        alu64X(OR, R0, R6),
+        exit(),
+        ldx(DW, R6, R10, -8), ldx(DW, R7, R10, -512), alu64X(OR, R6, R7), // 13
+        callLocal(2),                                   // 16: to 19
+        alu64X(OR, R0, R6),
+        exit(),
+        ldx(DW, R0, R10, -8), ldx(DW, R7, R10, -512), alu64X(OR, R0, R7), // 19
+        exit(),
+    };
+
+    @Test
+    void framesOfNestedCallsAreZeroedForTheNextRun() {
+        Executable writer = load(DEEP_WRITER);
+        Executable reader = load(DEEP_READER);
+        for (int i = 0; i < 3; i++) {
+            assertThat(writer.run(new byte[0])).isZero();
+            assertThat(reader.run(new byte[0])).isZero();
+        }
+    }
+
+    @Test
+    void aFrameTheRunHasNotReachedCannotBeWrittenEvenThroughAForgedAddress() {
+        // Frames are regions 1 to 8: region 4 is frame 3, which this run never reaches.
+        Object[] forger = {
+            lddw(R1, (4L << 32) + 504),
+            st(DW, R1, 0, 0x77),
+            mov64(R0, 0),
+            exit(),
+        };
+        Executable forge = load(forger);
+        Executable reader = load(DEEP_READER);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> forge.run(new byte[0])).isInstanceOf(MemoryAccessFault.class)
+                    .hasMessageContaining("stack frame 3");
+            assertThat(reader.run(new byte[0])).isZero();
+        }
+    }
+
+    @Test
+    void aFrameReachedInARunCanBeWrittenThroughItsAddressUntilTheRunEnds() {
+        // Frame 1 is opened by the call; after it returns its bytes stay readable in this run.
+        long r0 = run(
+                callLocal(4),             // 0: to 5
+                lddw(R1, (2L << 32) + 504),
+                ldx(DW, R0, R1, 0),
+                exit(),
+                st(DW, R10, -8, 0x3c),    // 5: f
+                exit());
+        assertThat(r0).isEqualTo(0x3c);
+        assertThat(load(DEEP_READER).run(new byte[0])).isZero();
     }
 }

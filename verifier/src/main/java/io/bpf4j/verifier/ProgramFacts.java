@@ -11,11 +11,13 @@ public final class ProgramFacts {
     private final int length;
     private final BitSet reachable;
     private final BitSet safeAccess;
+    private final BitSet directAccess;
 
-    ProgramFacts(int length, BitSet reachable, BitSet safeAccess) {
+    ProgramFacts(int length, BitSet reachable, BitSet safeAccess, BitSet directAccess) {
         this.length = length;
         this.reachable = (BitSet) reachable.clone();
         this.safeAccess = (BitSet) safeAccess.clone();
+        this.directAccess = (BitSet) directAccess.clone();
     }
 
     /** Instruction slots of the program. */
@@ -31,6 +33,17 @@ public final class ProgramFacts {
     /** Whether the load or store at {@code index} was proven within its object on every path reaching it. */
     public boolean isAccessProvenSafe(int index) {
         return safeAccess.get(index);
+    }
+
+    /**
+     * The accesses a runtime may perform without its run-time region check, as
+     * {@code BpfRuntime.load(program, provenSafeAccesses)} takes them: those proven, on every
+     * path, to stay within memory the runtime holds as one region with bytes (loads from the stack
+     * at a fixed offset, from map values, from the packet and its metadata; stores to the stack at
+     * a fixed offset). Context accesses keep their checks: the runtime translates them.
+     */
+    public BitSet provenSafeAccesses() {
+        return (BitSet) directAccess.clone();
     }
 
     /** Number of memory accesses proven safe. */

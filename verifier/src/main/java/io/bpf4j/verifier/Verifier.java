@@ -29,7 +29,8 @@ public final class Verifier {
         try {
             analyzer.run();
             VerifierStats stats = stats(analyzer, start);
-            ProgramFacts facts = new ProgramFacts(request.code().size(), analyzer.reachable(), analyzer.safeAccess());
+            ProgramFacts facts = new ProgramFacts(request.code().size(), analyzer.reachable(), analyzer.safeAccess(),
+                    analyzer.directAccess());
             return new VerificationResult(true, stats, Optional.of(facts), Optional.empty());
         } catch (Analyzer.Rejection e) {
             int pc = e.pc;

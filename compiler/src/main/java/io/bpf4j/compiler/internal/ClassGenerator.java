@@ -75,6 +75,10 @@ final class ClassGenerator {
 
     // Local variable slots of the method being generated: a function method or a chunk of one.
     private int slotRun, slotMaps, slotDepth, slotR0, slotR10, slotMemory, slotRem, slotTmpRef;
+    /** Whether this run may skip the checks of proven-safe accesses (int 0 or 1); set at method entry. */
+    private int slotProven;
+    /** Scratch longs of an access: its address and its offset in the region's segment. */
+    private int slotAddr, slotOff;
     /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
     private int slotRegs = -1, slotNext = -1;
     /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
@@ -98,7 +102,10 @@ final class ClassGenerator {
     private final ClassDesc thisClass;
     private final boolean budgeted;
     private final long budget;
+    /** Accesses the verifier proved safe: unchecked in runs where the proof applies (a flag checked at run time). */
     private final BitSet provenSafe;
+    /** Accesses tests assume safe ({@link BytecodeCompilerService#assumingProvenSafe}): unchecked in every run. */
+    private final BitSet assumedSafe;
     /** Class data: the program at 0, then each distinct helper. */
     private final List<Object> classData = new ArrayList<>();
     private final Map<HelperFunction, Integer> helperIndex = new IdentityHashMap<>();
@@ -122,9 +129,8 @@ final class ClassGenerator {
         this.budgeted = budget > 0;
         this.provenSafe = program.provenSafeAccesses();
         BitSet assumed = BytecodeCompilerService.assumedSafe();
-        if (assumed != null) {
-            provenSafe.or(assumed);
-        }
+        this.assumedSafe = assumed == null ? new BitSet() : (BitSet) assumed.clone();
+        provenSafe.andNot(assumedSafe);
         classData.add(program);
         for (int f : shape.functions) {
             if (f != 0) {
@@ -335,6 +341,9 @@ final class ClassGenerator {
         slotRem = 26;
         slotTmpRef = 28;
         slotPcBase = 29;
+        slotProven = 30;
+        slotAddr = 31;
+        slotOff = 33;
         slotRegs = -1;
         slotNext = -1;
     }
@@ -352,6 +361,20 @@ final class ClassGenerator {
         slotTmpRef = 30;
         slotNext = 31;
         slotPcBase = 32;
+        slotProven = 33;
+        slotAddr = 34;
+        slotOff = 36;
+    }
+
+    /** Asks the run whether the verifier's proofs hold in it (see {@link EngineRun#provenSafeHolds}). */
+    private void provenFlag(CodeBuilder cb, BitSet instructions, int from, int to) {
+        BitSet here = instructions.get(from, to);
+        BitSet proven = provenSafe.get(from, to);
+        if (here.intersects(proven)) {
+            cb.aload(slotRun).loadConstant(programConstant())
+                    .invokeinterface(CD_ENGINE_RUN, "provenSafeHolds", MethodTypeDesc.of(CD_boolean, CD_DECODED))
+                    .istore(slotProven);
+        }
     }
 
     /** Sets the method's base instruction index (see {@link #pc}). */
@@ -377,6 +400,7 @@ final class ClassGenerator {
         }
         cb.aload(slotRun).iload(slotDepth).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(slotR10);
         cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
+        provenFlag(cb, reach, 0, shape.size);
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
@@ -429,7 +453,7 @@ final class ClassGenerator {
         if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
             size = 110;
         } else if (cls == LDX || cls == ST || cls == STX || cls == LD) {
-            size = 30;
+            size = provenSafe.get(pc) ? 100 : 75;
         } else {
             size = 24;
         }
@@ -577,6 +601,7 @@ final class ClassGenerator {
         if (budgeted) {
             cb.aload(slotRegs).loadConstant(11).laload().lstore(slotRem);
         }
+        provenFlag(cb, reach, from, to);
         pcBase(cb, from);
         // Enter where the dispatcher says: any block leader of this chunk.
         List<SwitchCase> cases = new ArrayList<>();
@@ -1009,14 +1034,30 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(slotMemory);
         address(cb, program.src(pc), program.offset(pc));
-        if (provenSafe.get(pc)) {
-            // The verifier proved the access in bounds: no region checks, straight to the segment.
-            cb.loadConstant(size).invokestatic(CD_SUPPORT, "loadProven", MethodTypeDesc.of(CD_long, CD_MEMORY, CD_long, CD_int));
+        cb.lstore(slotAddr);
+        Label done = cb.newLabel();
+        if (assumedSafe.get(pc)) {
+            segmentLoad(cb, size, false);
         } else {
-            pc(cb.loadConstant(size), pc).invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+            if (provenSafe.get(pc)) {
+                // The verifier proved the access in bounds: in runs where that holds, no region checks.
+                Label checked = cb.newLabel();
+                cb.iload(slotProven).ifeq(checked);
+                segmentLoad(cb, size, false);
+                cb.goto_(done).labelBinding(checked);
+            }
+            Label slow = cb.newLabel();
+            cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
+                    .invokevirtual(CD_MEMORY, "loadOffset", MethodTypeDesc.of(CD_long, CD_long, CD_int))
+                    .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
+            segmentLoad(cb, size, true);
+            cb.goto_(done).labelBinding(slow);
+            // A context field, or a fault.
+            pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
+                    .invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
         }
+        cb.labelBinding(done);
         if (mode == MEMSX) {
             cb.l2i();
             if (size == 1) {
@@ -1041,18 +1082,102 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return;
         }
-        cb.aload(slotMemory);
         address(cb, program.dst(pc), program.offset(pc));
-        cb.loadConstant(size);
+        cb.lstore(slotAddr);
+        Label done = cb.newLabel();
+        if (assumedSafe.get(pc)) {
+            segmentStore(cb, pc, op, size, false);
+        } else {
+            if (provenSafe.get(pc)) {
+                Label checked = cb.newLabel();
+                cb.iload(slotProven).ifeq(checked);
+                segmentStore(cb, pc, op, size, false);
+                cb.goto_(done).labelBinding(checked);
+            }
+            Label slow = cb.newLabel();
+            cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
+                    .invokevirtual(CD_MEMORY, "storeOffset", MethodTypeDesc.of(CD_long, CD_long, CD_int))
+                    .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
+            segmentStore(cb, pc, op, size, true);
+            cb.goto_(done).labelBinding(slow);
+            cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
+            storeValue(cb, pc, op);
+            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+        }
+        cb.labelBinding(done);
+    }
+
+    private static final ClassDesc CD_SEGMENT = desc(java.lang.foreign.MemorySegment.class);
+
+    private static ClassDesc layoutClass(int size) {
+        return desc(switch (size) {
+            case 1 -> java.lang.foreign.ValueLayout.OfByte.class;
+            case 2 -> java.lang.foreign.ValueLayout.OfShort.class;
+            case 4 -> java.lang.foreign.ValueLayout.OfInt.class;
+            default -> java.lang.foreign.ValueLayout.OfLong.class;
+        });
+    }
+
+    private static ClassDesc valueClass(int size) {
+        return switch (size) {
+            case 1 -> CD_byte;
+            case 2 -> CD_short;
+            case 4 -> CD_int;
+            default -> CD_long;
+        };
+    }
+
+    /**
+     * Pushes the segment of the access at {@code slotAddr}, its layout and its offset (from
+     * {@code slotOff} when checked, else the address's low half). Emitted at each access, so
+     * that each has its own type profile of segments (the packet's, the stack's, a map's).
+     */
+    private void segmentOperands(CodeBuilder cb, int size, boolean checked) {
+        cb.aload(slotMemory).lload(slotAddr).invokevirtual(CD_MEMORY, "segmentOf", MethodTypeDesc.of(CD_SEGMENT, CD_long));
+        cb.getstatic(CD_SUPPORT, switch (size) {
+            case 1 -> "BYTE";
+            case 2 -> "SHORT";
+            case 4 -> "INT";
+            default -> "LONG";
+        }, layoutClass(size));
+        if (checked) {
+            cb.lload(slotOff);
+        } else {
+            cb.lload(slotAddr).loadConstant(0xffff_ffffL).land();
+        }
+    }
+
+    /** Loads {@code size} bytes of the access at {@code slotAddr} from its segment, zero-extended to a long. */
+    private void segmentLoad(CodeBuilder cb, int size, boolean checked) {
+        segmentOperands(cb, size, checked);
+        cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueClass(size), layoutClass(size), CD_long));
+        switch (size) {
+            case 1 -> cb.i2l().loadConstant(0xffL).land();
+            case 2 -> cb.i2l().loadConstant(0xffffL).land();
+            case 4 -> cb.i2l().loadConstant(0xffff_ffffL).land();
+            default -> { }
+        }
+    }
+
+    /** Stores the low {@code size} bytes of the store's value to the segment of the access at {@code slotAddr}. */
+    private void segmentStore(CodeBuilder cb, int pc, int op, int size, boolean checked) {
+        segmentOperands(cb, size, checked);
+        storeValue(cb, pc, op);
+        switch (size) {
+            case 1 -> cb.l2i().i2b();
+            case 2 -> cb.l2i().i2s();
+            case 4 -> cb.l2i();
+            default -> { }
+        }
+        cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutClass(size), CD_long, valueClass(size)));
+    }
+
+    /** Pushes the value a store writes, as a long: src or imm. */
+    private void storeValue(CodeBuilder cb, int pc, int op) {
         if ((op & 0x07) == STX) {
             cb.lload(reg(program.src(pc)));
         } else {
             cb.loadConstant(program.imm(pc));
-        }
-        if (provenSafe.get(pc)) {
-            cb.invokestatic(CD_SUPPORT, "storeProven", MethodTypeDesc.of(CD_void, CD_MEMORY, CD_long, CD_int, CD_long));
-        } else {
-            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
         }
     }
 

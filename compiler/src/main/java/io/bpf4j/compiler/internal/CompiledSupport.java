@@ -104,37 +104,12 @@ public final class CompiledSupport {
         return i >= 0 ? i : -i - 2;
     }
 
-    private static final java.lang.foreign.ValueLayout.OfShort SHORT =
+    // The layouts of program memory (little-endian, unaligned), for the segment accesses generated code makes itself.
+    public static final java.lang.foreign.ValueLayout.OfByte BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
+    public static final java.lang.foreign.ValueLayout.OfShort SHORT =
             java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.foreign.ValueLayout.OfInt INT =
+    public static final java.lang.foreign.ValueLayout.OfInt INT =
             java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.foreign.ValueLayout.OfLong LONG =
+    public static final java.lang.foreign.ValueLayout.OfLong LONG =
             java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /**
-     * A load the verifier proved to lie within a region with bytes: no region checks. (The
-     * segment still checks its own bounds, so a wrong proof cannot reach outside it.)
-     */
-    public static long loadProven(Memory memory, long address, int size) {
-        java.lang.foreign.MemorySegment s = memory.segmentOf(address);
-        long o = address & 0xffff_ffffL;
-        return switch (size) {
-            case 1 -> s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o) & 0xffL;
-            case 2 -> s.get(SHORT, o) & 0xffffL;
-            case 4 -> s.get(INT, o) & 0xffff_ffffL;
-            default -> s.get(LONG, o);
-        };
-    }
-
-    /** A store the verifier proved to lie within a writable region with bytes. */
-    public static void storeProven(Memory memory, long address, int size, long value) {
-        java.lang.foreign.MemorySegment s = memory.segmentOf(address);
-        long o = address & 0xffff_ffffL;
-        switch (size) {
-            case 1 -> s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, o, (byte) value);
-            case 2 -> s.set(SHORT, o, (short) value);
-            case 4 -> s.set(INT, o, (int) value);
-            default -> s.set(LONG, o, value);
-        }
-    }
 }

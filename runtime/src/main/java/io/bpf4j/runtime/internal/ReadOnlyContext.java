@@ -3,7 +3,6 @@ package io.bpf4j.runtime.internal;
 import io.bpf4j.runtime.ContextAccess;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -14,7 +13,7 @@ import java.nio.ByteOrder;
  * and {@code struct seccomp_data}. Loads read the bytes; a per-type rule rejects what Linux's
  * verifier rejects (misaligned loads, sizes a field does not allow); every store faults.
  */
-final class ReadOnlyContext implements RunContext, ContextAccess {
+final class ReadOnlyContext implements BuiltInContext, ContextAccess {
     /** Linux's access rule for one program type: null if a read is allowed, else why not. */
     @FunctionalInterface
     interface Rule {

@@ -6,7 +6,6 @@ import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.HelperContext;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import io.bpf4j.runtime.types.CgroupSkbResult;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.SkBuff;
@@ -32,7 +31,7 @@ import java.nio.ByteOrder;
  * is restored after them, as Linux's {@code bpf_prog_run_save_cb} does; tc programs read and
  * write the skb's {@code cb}.
  */
-public final class SkbContext implements RunContext, ContextAccess, PacketAccess {
+public final class SkbContext implements BuiltInContext, ContextAccess, PacketAccess {
     static final String STRUCT = "struct __sk_buff";
     static final int STRUCT_SIZE = 192;
     /** Room before the data at the start, like Linux's NET_SKB_PAD plus some: vlan push and 4-to-6 need it. */
@@ -79,10 +78,12 @@ public final class SkbContext implements RunContext, ContextAccess, PacketAccess
         this.type = type;
         this.input = skb;
         byte[] bytes = skb.data();
-        this.buffer = MemorySegment.ofArray(new byte[HEADROOM + bytes.length + TAILROOM]);
+        // A plain array copy: a segment copy from an array wraps the array in one more segment.
+        byte[] frame = new byte[HEADROOM + bytes.length + TAILROOM];
+        System.arraycopy(bytes, 0, frame, HEADROOM, bytes.length);
+        this.buffer = MemorySegment.ofArray(frame);
         this.data = HEADROOM;
         this.end = data + bytes.length;
-        MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, data, bytes.length);
         this.macLength = skb.macLength();
         this.networkOffset = skb.macLength();
         this.protocol = skb.protocol();
@@ -92,10 +93,11 @@ public final class SkbContext implements RunContext, ContextAccess, PacketAccess
         this.tcIndex = skb.tcIndex();
         this.tcClassid = skb.tcClassid();
         if (!savesCb(type)) {
-            MemorySegment cbSegment = MemorySegment.ofArray(cb);
             int[] words = skb.cb();
             for (int i = 0; i < 5; i++) {
-                cbSegment.set(U32, i * 4L, words[i]);
+                for (int b = 0; b < 4; b++) {
+                    cb[i * 4 + b] = (byte) (words[i] >>> (8 * b)); // little-endian, as the program reads it
+                }
             }
         }
         this.hash = skb.hash();

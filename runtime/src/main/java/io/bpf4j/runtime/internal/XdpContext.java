@@ -7,13 +7,12 @@ import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramType;
-import io.bpf4j.runtime.RunContext;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.XdpAction;
+import io.bpf4j.runtime.types.XdpFrame;
 import io.bpf4j.runtime.types.XdpPacket;
 import io.bpf4j.runtime.types.XdpResult;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * One XDP run: the frame buffer (Linux's {@code xdp_buff}) and the {@code struct xdp_md} the
@@ -26,7 +25,7 @@ import java.lang.foreign.ValueLayout;
  * 64-bit addresses. egress_ifindex is readable whatever the attach point (Linux allows it only to
  * programs attached to a devmap, and rejects the others at load).
  */
-public final class XdpContext implements RunContext, ContextAccess, PacketAccess {
+public final class XdpContext implements BuiltInContext, ContextAccess, PacketAccess {
     static final String STRUCT = "struct xdp_md";
     static final int STRUCT_SIZE = 24;
     /** {@code sizeof(struct xdp_frame)} on x86-64: the start of the buffer a frame's data may not move into. */
@@ -36,7 +35,18 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
     static final int ETH_HLEN = 14;
 
     private final ProgramType type;
-    private final XdpPacket input;
+    private final int ingressIfindex;
+    private final int rxQueueIndex;
+    private final int egressIfindex;
+    /** The caller's frame an in-place run works on, or null for a run on a copy of a packet. */
+    private final XdpFrame inPlace;
+    /**
+     * The frame's bytes: plain array copies move packets in and out, which cost far less than
+     * segment copies from arrays (each wraps the array in a new segment). Atomics on a
+     * {@code byte[]} region go through {@link Memory}'s lock, which is still atomic: the frame
+     * belongs to this run alone.
+     */
+    private final byte[] bytes;
     private final MemorySegment buffer;
     /** Offset of data_hard_end: the frame less the shared-info block. */
     private final int hardEnd;
@@ -49,7 +59,10 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
 
     public XdpContext(ProgramType type, XdpPacket packet) {
         this.type = type;
-        this.input = packet;
+        this.ingressIfindex = packet.ingressIfindex();
+        this.rxQueueIndex = packet.rxQueueIndex();
+        this.egressIfindex = packet.egressIfindex();
+        this.inPlace = null;
         int length = packet.data().length;
         int needed = XdpPacket.HEADROOM + length + XdpPacket.SHARED_INFO_SIZE;
         int frame = (needed + XdpPacket.FRAME_SIZE - 1) / XdpPacket.FRAME_SIZE * XdpPacket.FRAME_SIZE;
@@ -65,14 +78,41 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
             // the packet and metadata are copied over, and adjust_tail zeroes what it grows into.
             pool.inUse = true;
             this.borrowed = pool;
+            this.bytes = pool.bytes;
             this.buffer = pool.frame;
-            buffer.asSlice(0, meta).fill((byte) 0);
+            java.util.Arrays.fill(bytes, 0, meta, (byte) 0);
         } else {
-            // long[]-backed: 8-aligned like a page
-            this.buffer = MemorySegment.ofArray(new long[(hardEnd + 7) / 8]).asSlice(0, hardEnd);
+            this.bytes = new byte[hardEnd];
+            this.buffer = MemorySegment.ofArray(bytes);
         }
-        MemorySegment.copy(packet.metadata(), 0, buffer, ValueLayout.JAVA_BYTE, meta, packet.metadata().length);
-        MemorySegment.copy(packet.data(), 0, buffer, ValueLayout.JAVA_BYTE, data, length);
+        System.arraycopy(packet.metadata(), 0, bytes, meta, packet.metadata().length);
+        System.arraycopy(packet.data(), 0, bytes, data, length);
+    }
+
+    /** A run in place on the caller's frame: nothing is copied. */
+    public XdpContext(ProgramType type, XdpFrame frame) {
+        this.type = type;
+        this.ingressIfindex = frame.ingressIfindex();
+        this.rxQueueIndex = frame.rxQueueIndex();
+        this.egressIfindex = frame.egressIfindex();
+        this.inPlace = frame;
+        this.buffer = frame.buffer();
+        this.bytes = null;
+        this.hardEnd = (int) buffer.byteSize();
+        this.meta = frame.metaOffset();
+        this.data = frame.dataOffset();
+        this.end = frame.endOffset();
+    }
+
+    /** Runs {@code executable} on {@code frame} in place as an XDP program; returns r0. */
+    public static long runInPlace(Executable executable, XdpFrame frame, ExecutionTracer tracer) {
+        XdpContext context = new XdpContext(RunTypes.check(executable.program(), "runXdpInPlace", ProgramType.XDP), frame);
+        try {
+            return executable.run(context, tracer);
+        } finally {
+            // Even after a fault: the frame is left as the program left it, pointers included.
+            frame.leftAt(context.meta, context.data, context.end, context.redirect);
+        }
     }
 
     /** Runs {@code executable} on {@code packet} as an XDP program. */
@@ -87,9 +127,8 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
 
     /** The thread's reusable one-page frame, free for the next run once the last one's result is copied out. */
     private static final class FramePool {
-        final MemorySegment frame = MemorySegment.ofArray(
-                new long[(XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE + 7) / 8])
-                .asSlice(0, XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE);
+        final byte[] bytes = new byte[XdpPacket.FRAME_SIZE - XdpPacket.SHARED_INFO_SIZE];
+        final MemorySegment frame = MemorySegment.ofArray(bytes);
         boolean inUse;
     }
 
@@ -128,8 +167,14 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
         return new XdpResult(r0, XdpAction.of((int) r0), bytes(data, end), bytes(meta, data), redirect);
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private byte[] bytes(int from, int to) {
-        return buffer.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+        if (from == to) {
+            return NO_BYTES;
+        }
+        return bytes != null ? java.util.Arrays.copyOfRange(bytes, from, to)
+                : buffer.asSlice(from, to - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     // ------------------------------------------------------------------ struct xdp_md
@@ -141,9 +186,9 @@ public final class XdpContext implements RunContext, ContextAccess, PacketAccess
             case 0 -> base + data;
             case 4 -> base + end;
             case 8 -> base + meta;
-            case 12 -> input.ingressIfindex() & 0xffffffffL;
-            case 16 -> input.rxQueueIndex() & 0xffffffffL;
-            default -> input.egressIfindex() & 0xffffffffL;
+            case 12 -> ingressIfindex & 0xffffffffL;
+            case 16 -> rxQueueIndex & 0xffffffffL;
+            default -> egressIfindex & 0xffffffffL;
         };
     }
 

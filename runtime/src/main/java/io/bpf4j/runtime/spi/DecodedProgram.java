@@ -54,7 +54,8 @@ public interface DecodedProgram {
     /**
      * Memory accesses (loads, stores, atomics) a verifier proved to stay within a region with
      * bytes (not a context) and, for stores, writable, so that no run-time check is needed; the
-     * compiler may then access the region's memory directly. Empty when nothing was proven.
+     * compiler may then access the region's memory directly, in runs where
+     * {@link EngineRun#provenSafeHolds} says the proof applies. Empty when nothing was proven.
      */
     BitSet provenSafeAccesses();
 }

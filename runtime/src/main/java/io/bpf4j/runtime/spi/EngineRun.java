@@ -19,6 +19,14 @@ public interface EngineRun extends HelperContext {
      */
     long[] mapBindings(DecodedProgram program);
 
+    /**
+     * Whether {@code program}'s {@link DecodedProgram#provenSafeAccesses() proven-safe accesses}
+     * may skip their checks in this run: only in a run with the context of the type the program
+     * was verified as (a typed run of the runtime's own). Constant for a run of one program; ask
+     * again after a tail call.
+     */
+    boolean provenSafeHolds(DecodedProgram program);
+
     /** Records the instruction and frame depth of a helper call about to happen (for its messages and callbacks). */
     void enterHelper(int pc, int depth);
 

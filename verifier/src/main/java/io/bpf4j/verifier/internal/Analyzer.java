@@ -98,6 +98,10 @@ public final class Analyzer {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final BitSet reachable = new BitSet();
     private final BitSet safeAccess = new BitSet();
+    /** Accesses that, on some path, went to a region with bytes a runtime can address directly (see {@link #directAccess}). */
+    private final BitSet directOnSomePath = new BitSet();
+    /** Accesses that, on some path, went anywhere else. */
+    private final BitSet indirectOnSomePath = new BitSet();
     private final List<String> trace = new ArrayList<>();
     private final TreeSet<Integer> subprogs = new TreeSet<>();
 
@@ -144,6 +148,19 @@ public final class Analyzer {
 
     public BitSet safeAccess() {
         return safeAccess;
+    }
+
+    /**
+     * Accesses that go, on every path, to memory a runtime holds as one region with bytes and
+     * that were proven within it: loads from the stack at a fixed offset, from a map value, from
+     * the packet or its metadata; stores to the stack at a fixed offset. (Context fields, helper
+     * memory and map keys are left out: a runtime translates or bounds those differently.)
+     */
+    public BitSet directAccess() {
+        BitSet direct = (BitSet) directOnSomePath.clone();
+        direct.andNot(indirectOnSomePath);
+        direct.and(safeAccess);
+        return direct;
     }
 
     public List<String> trace() {
@@ -984,6 +1001,12 @@ public final class Analyzer {
             default -> throw new Rejection(pc, "R" + regno + " invalid mem access '" + typeName(ptr) + "'");
         };
         safeAccess.set(pc);
+        boolean direct = switch (ptr.type) {
+            case PTR_TO_STACK -> ptr.var.isConst();
+            case PTR_TO_MAP_VALUE, PTR_TO_PACKET, PTR_TO_PACKET_META -> !write;
+            default -> false;
+        };
+        (direct ? directOnSomePath : indirectOnSomePath).set(pc);
         return result;
     }
 
