@@ -50,11 +50,11 @@ public final class ClassicHelpers {
      */
     public static BpfRuntime.Builder register(BpfRuntime.Builder builder, int deviceType) {
         return builder
-                .helper(HATYPE, "classic_hatype", prototype(HATYPE), (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
-                .helper(PAY_OFFSET, "classic_pay_offset", prototype(PAY_OFFSET), PacketHelpers::payOffset)
-                .helper(NLATTR, "classic_nlattr", prototype(NLATTR), PacketHelpers::nlattr)
-                .helper(NLATTR_NEST, "classic_nlattr_nest", prototype(NLATTR_NEST), PacketHelpers::nlattrNest)
-                .helper(LOAD_RELATIVE, "classic_load_relative", prototype(LOAD_RELATIVE), PacketHelpers.loadRelative(
+                .helper(HATYPE, "classic_hatype", prototype(HATYPE).orElseThrow(), (r1, r2, r3, r4, r5, h) -> deviceType & 0xffffL)
+                .helper(PAY_OFFSET, "classic_pay_offset", prototype(PAY_OFFSET).orElseThrow(), PacketHelpers::payOffset)
+                .helper(NLATTR, "classic_nlattr", prototype(NLATTR).orElseThrow(), PacketHelpers::nlattr)
+                .helper(NLATTR_NEST, "classic_nlattr_nest", prototype(NLATTR_NEST).orElseThrow(), PacketHelpers::nlattrNest)
+                .helper(LOAD_RELATIVE, "classic_load_relative", prototype(LOAD_RELATIVE).orElseThrow(), PacketHelpers.loadRelative(
                         deviceType == ARPHRD_ETHER || deviceType == ARPHRD_LOOPBACK ? 14 : 0));
     }
 
