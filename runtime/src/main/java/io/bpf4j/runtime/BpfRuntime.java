@@ -77,13 +77,19 @@ public final class BpfRuntime {
      * set must come from verifying this very program, as this type, with these maps: the runtime
      * takes it on trust. An {@link ProgramType#UNSPEC} program keeps every check.
      *
-     * @param provenSafeAccesses instruction indices of the accesses proven safe; null or empty for none
+     * <p>A program loaded with its facts (not null, even empty) counts as verified against this
+     * runtime's helpers: a call of a helper the runtime lacks is then in code the verifier found
+     * unreachable, and loads (as in Linux) as a trap that faults if it ever ran.
+     *
+     * @param provenSafeAccesses instruction indices of the accesses proven safe; null when the
+     *     program was not verified
      * @throws ProgramLoadException as {@link #load(Program)} does
      */
     public Executable load(Program program, java.util.BitSet provenSafeAccesses) {
         Objects.requireNonNull(program, "program");
         checkSize(program);
-        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget,
+                provenSafeAccesses != null);
         interpreter.trustProven(program.type(), provenSafeAccesses);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         return new InterpretedExecutable(program, interpreter, host);
@@ -116,7 +122,8 @@ public final class BpfRuntime {
                     + program.type().name().toLowerCase() + " program");
         }
         checkSize(program);
-        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
+        Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget,
+                provenSafeAccesses != null);
         interpreter.trustProven(program.type(), provenSafeAccesses);
         Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
         loaded.replaceCode(program, interpreter);

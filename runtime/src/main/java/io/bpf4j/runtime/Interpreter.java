@@ -62,6 +62,16 @@ final class Interpreter implements DecodedProgram {
     AutoCompilation autoCompilation;
 
     Interpreter(Instructions code, List<BpfMap> maps, HelperRegistry helpers, long instructionBudget) {
+        this(code, maps, helpers, instructionBudget, false);
+    }
+
+    /**
+     * @param verified whether a verifier accepted the program against this runtime's helpers: then
+     *     a call of a helper the runtime lacks can only be in code the verifier found unreachable
+     *     (it rejects reachable ones), and becomes a trap instead of a load error, as Linux accepts
+     *     such dead code
+     */
+    Interpreter(Instructions code, List<BpfMap> maps, HelperRegistry helpers, long instructionBudget, boolean verified) {
         this.code = code;
         this.maps = List.copyOf(maps);
         this.helpers = helpers;
@@ -95,16 +105,29 @@ final class Interpreter implements DecodedProgram {
                 } else if (insn.src() == CALL_HELPER) {
                     int id = insn.imm();
                     int at = pc;
-                    helperAt[pc] = helpers.find(id)
-                            .orElseThrow(() -> new ProgramLoadException(at, "calls unknown helper id "
-                                    + id + "; register it with BpfRuntime.builder().helper(...)"))
-                            .function();
+                    java.util.Optional<Helper> helper = helpers.find(id);
+                    if (helper.isPresent()) {
+                        helperAt[pc] = helper.get().function();
+                    } else if (verified) {
+                        helperAt[pc] = unreachableCall(id);
+                    } else {
+                        throw new ProgramLoadException(at, "calls unknown helper id " + id
+                                + "; register it with BpfRuntime.builder().helper(...)");
+                    }
                 } else if (insn.src() == CALL_KFUNC) {
                     throw new ProgramLoadException(pc, "calls kernel function (kfunc) with BTF id "
                             + insn.imm() + ", which bpf4j does not provide");
                 }
             }
         }
+    }
+
+    /** Stands for a helper the runtime lacks, called where the verifier proved no run reaches. */
+    private static HelperFunction unreachableCall(int id) {
+        return (r1, r2, r3, r4, r5, context) -> {
+            throw new ProgramFault(context.pc(), "called helper id " + id + ", which this runtime does not"
+                    + " register, in code the verifier found unreachable (the verification did not hold)");
+        };
     }
 
     private long resolveWideImmediate(int pc, Instruction insn) {
