@@ -69,11 +69,16 @@ final class LinuxDifferential {
         }
         Outcome interpreted = runBpf4j(INTERPRETED, code, packet);
         Outcome compiled = runBpf4j(COMPILED, code, packet);
+        // as objects load: compiled with the verifier's proven-safe accesses unchecked
+        Outcome compiledWithFacts = runBpf4j(COMPILED, code, packet, verdict.facts().orElseThrow().provenSafeAccesses());
         if (!linux.equals(interpreted)) {
             return describe(seed, code, "interpreted " + interpreted + "\n     linux " + linux);
         }
         if (!linux.equals(compiled)) {
             return describe(seed, code, "compiled " + compiled + "\n     linux " + linux);
+        }
+        if (!linux.equals(compiledWithFacts)) {
+            return describe(seed, code, "compiled with verifier facts " + compiledWithFacts + "\n     linux " + linux);
         }
         return null;
     }
