@@ -104,6 +104,8 @@ final class ClassGenerator {
     private final Map<HelperFunction, Integer> helperIndex = new IdentityHashMap<>();
     /** Functions some call or callback may enter: they leave r1-r5 for their caller. */
     private final BitSet called = new BitSet();
+    /** Whether the program has a {@code callx}: only then is the callx dispatch method generated. */
+    private boolean hasCallx;
 
     ClassGenerator(DecodedProgram program, String className) {
         this(program, className, 0);
@@ -141,6 +143,7 @@ final class ClassGenerator {
             }
             if (op == CALLX) {
                 called.set(0);
+                hasCallx = true;
             }
         }
     }
@@ -174,7 +177,9 @@ final class ClassGenerator {
             }
             runMethod(clb);
             callMethod(clb);
-            callxMethod(clb);
+            if (hasCallx) {
+                callxMethod(clb);
+            }
         });
     }
 
