@@ -1,5 +1,6 @@
 package io.bpf4j.runtime;
 
+import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,7 @@ public final class BpfRuntime {
     private final ExecutionMode executionMode;
     private final int compileThreshold;
     private final int maxProgramSize;
+    private final CompiledCodeBudget compiledCode;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -29,6 +31,7 @@ public final class BpfRuntime {
         this.executionMode = builder.executionMode;
         this.compileThreshold = builder.compileThreshold;
         this.maxProgramSize = builder.maxProgramSize;
+        this.compiledCode = new CompiledCodeBudget(builder.maxCompiledCodeBytes);
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -64,7 +67,7 @@ public final class BpfRuntime {
         Objects.requireNonNull(program, "program");
         checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
-        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold, compiledCode);
         return new InterpretedExecutable(program, interpreter, host);
     }
 
@@ -91,7 +94,7 @@ public final class BpfRuntime {
         }
         checkSize(program);
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget);
-        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold, compiledCode);
         loaded.replaceCode(program, interpreter);
     }
 
@@ -107,6 +110,14 @@ public final class BpfRuntime {
         return executionMode;
     }
 
+    /**
+     * Bytes of compiled code (generated class files) this runtime's programs hold now: what
+     * {@link Builder#maxCompiledCodeBytes} limits. Falls when dropped programs are collected.
+     */
+    public long compiledCodeBytes() {
+        return compiledCode.used();
+    }
+
     /** Whether the bytecode compiler (module io.bpf4j.compiler) is available to this runtime. */
     public static boolean compilerAvailable() {
         return Compilers.service().isPresent();
@@ -119,6 +130,7 @@ public final class BpfRuntime {
         private ExecutionMode executionMode = ExecutionMode.fromSystemProperty();
         private int compileThreshold = 1000;
         private int maxProgramSize = io.bpf4j.isa.Instructions.MAX_SLOTS;
+        private long maxCompiledCodeBytes = Long.MAX_VALUE;
 
         private Builder() {}
 
@@ -184,6 +196,20 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("maximum program size must be at least 1: " + slots);
             }
             this.maxProgramSize = slots;
+            return this;
+        }
+
+        /**
+         * Caps the compiled code this runtime's programs hold at once, in bytes of generated class
+         * files (released as dropped programs are collected); no cap unless set. Past it,
+         * {@link ExecutionMode#COMPILED} refuses to load with a {@link ProgramLoadException} and
+         * {@link ExecutionMode#AUTO} keeps interpreting ({@link Executable#compilationFailure} says why).
+         */
+        public Builder maxCompiledCodeBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maximum compiled code must be at least 1 byte: " + bytes);
+            }
+            this.maxCompiledCodeBytes = bytes;
             return this;
         }
 
