@@ -35,7 +35,7 @@ class ClassicConverterTest {
     }
 
     private static long run(ClassicProgram program, SkBuff skb) {
-        return SocketFilter.of(program).run(skb).returnValue() & 0xffffffffL;
+        return ExecutionModes.checked(SocketFilter.of(program)).run(skb).returnValue() & 0xffffffffL;
     }
 
     // ------------------------------------------------------------------ every opcode, by value

@@ -163,7 +163,7 @@ class LinuxSocketFilterTest {
             theirs = Long.parseLong(m.group(1));
         }
         SkBuff skb = SkBuff.ethernet(frame).pktType(loopbackPacketType(frame)).ifindex(1).build();
-        long ours = SocketFilter.of(p, LOOPBACK).run(skb).returnValue() & 0xffffffffL;
+        long ours = ExecutionModes.checked(SocketFilter.of(p, LOOPBACK)).run(skb).returnValue() & 0xffffffffL;
         assertThat(ours).as("bpf4j vs Linux on\n%s", ClassicWriter.toText(p, ClassicFormat.TCPDUMP)).isEqualTo(theirs);
     }
 

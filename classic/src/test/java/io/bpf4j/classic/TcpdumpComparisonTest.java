@@ -60,7 +60,7 @@ class TcpdumpComparisonTest {
     void bpf4jKeepsTheSamePacketsAsTcpdump(String expression) throws Exception {
         assumeTrue(Tcpdump.isAvailable(), "tcpdump is not installed: skipping the comparison with tcpdump");
         ClassicProgram program = Tcpdump.compile(expression, capture);
-        SocketFilter filter = SocketFilter.of(program);
+        SocketFilter filter = ExecutionModes.checked(SocketFilter.of(program));
         List<CapturedPacket> ours = new ArrayList<>();
         for (CapturedPacket p : packets) {
             if (filter.matches(p.data())) {

@@ -23,7 +23,7 @@ class CompileCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("implements [io/bpf4j/runtime/spi/CompiledCode]")
                 .contains("f0(")
-                .contains("ldc2_w val=40")
+                .contains("bipush val=40").contains("i2l") // small constants are built inline, not pooled
                 .contains("ladd")
                 .contains("lreturn");
     }

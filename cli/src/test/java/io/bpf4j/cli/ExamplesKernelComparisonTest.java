@@ -7,6 +7,8 @@ import io.bpf4j.capture.CaptureReader;
 import io.bpf4j.capture.CapturedPacket;
 import io.bpf4j.loader.LoadedObject;
 import io.bpf4j.runtime.BpfRuntime;
+import io.bpf4j.runtime.Executable;
+import io.bpf4j.runtime.ExecutionMode;
 import io.bpf4j.runtime.types.SkBuff;
 import io.bpf4j.runtime.types.TcResult;
 import io.bpf4j.runtime.types.XdpPacket;
@@ -20,15 +22,33 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The bundled examples on every frame of the bundled capture, in bpf4j and in the Linux kernel
  * (one {@code BPF_PROG_TEST_RUN} per frame through ../shared/tools' kernel-run): the same return
- * value and the same output frame, frame by frame. Skipped where the kernel cannot be used.
+ * value and the same output frame, frame by frame; interpreted and compiled. Skipped where the
+ * kernel cannot be used.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILED"})
 class ExamplesKernelComparisonTest {
+    @Parameter
+    ExecutionMode mode;
+
     @TempDir
     Path dir;
+
+    /** The program, after checking that it runs compiled exactly in COMPILED mode (no silent fallback). */
+    private Executable program(Path object, String name) throws IOException {
+        LoadedObject loaded = LoadedObject.open(object, BpfRuntime.builder().executionMode(mode).build());
+        Executable program = loaded.program(name);
+        assertThat(program.isCompiled()).as("%s in mode %s runs compiled", name, mode)
+                .isEqualTo(mode == ExecutionMode.COMPILED);
+        return program;
+    }
 
     static List<CapturedPacket> traffic() throws IOException {
         List<CapturedPacket> packets = new ArrayList<>();
@@ -52,8 +72,8 @@ class ExamplesKernelComparisonTest {
         for (CapturedPacket packet : traffic()) {
             number++;
             // A fresh object per frame: kernel-run loads the program afresh for each frame too.
-            LoadedObject firewall = LoadedObject.open(RunOnPacketsTest.FIREWALL, BpfRuntime.create());
-            XdpResult ours = firewall.program("xdp_firewall").runXdp(XdpPacket.of(packet.data()));
+            Executable firewall = program(RunOnPacketsTest.FIREWALL, "xdp_firewall");
+            XdpResult ours = firewall.runXdp(XdpPacket.of(packet.data()));
             JsonNode theirs = kernel(RunOnPacketsTest.FIREWALL, "xdp_firewall", packet.data(), output);
             assertThat(ours.returnValue()).as("frame %d: return value", number).isEqualTo(theirs.get("retval").asLong());
             assertThat(HexFormat.of().formatHex(ours.packet())).as("frame %d: output frame", number)
@@ -65,14 +85,14 @@ class ExamplesKernelComparisonTest {
     @Test
     void tcMarkerAgreesWithLinuxOnEveryFrameIncludingRewrittenBytes() throws IOException {
         KernelRunner.require();
-        LoadedObject marker = LoadedObject.open(RunOnPacketsTest.MARKER, BpfRuntime.create());
+        Executable marker = program(RunOnPacketsTest.MARKER, "tc_dscp_marker");
         Path output = dir.resolve("out.bin");
         int number = 0;
         int rewritten = 0;
         int refused = 0;
         for (CapturedPacket packet : traffic()) {
             number++;
-            TcResult ours = marker.program("tc_dscp_marker").runTc(SkBuff.ofEthernet(packet.data()));
+            TcResult ours = marker.runTc(SkBuff.ofEthernet(packet.data()));
             JsonNode theirs;
             try {
                 theirs = kernel(RunOnPacketsTest.MARKER, "tc_dscp_marker", packet.data(), output);

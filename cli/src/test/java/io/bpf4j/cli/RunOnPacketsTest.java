@@ -1,6 +1,5 @@
 package io.bpf4j.cli;
 
-import static io.bpf4j.cli.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,8 @@ import io.bpf4j.capture.CaptureReader;
 import io.bpf4j.capture.CapturedPacket;
 import io.bpf4j.capture.LinkType;
 import io.bpf4j.capture.PcapWriter;
+import io.bpf4j.compiler.internal.BytecodeCompilerService;
+import io.bpf4j.runtime.ExecutionMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -17,8 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code bpf4j run OBJ --packet/--pcap}: the bundled examples on the bundled capture, and crafted frames. */
+/**
+ * {@code bpf4j run OBJ --packet/--pcap}: the bundled examples on the bundled capture, and crafted
+ * frames; every test once per execution mode ({@code --mode interpreter} and {@code compiled}).
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILED"})
 class RunOnPacketsTest {
     static final Path EXAMPLES = Path.of("..", "examples");
     static final Path FIREWALL = EXAMPLES.resolve("objects/xdp_firewall.o");
@@ -27,8 +36,32 @@ class RunOnPacketsTest {
     static final Path TRAFFIC = EXAMPLES.resolve("traffic.pcap");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @Parameter
+    ExecutionMode mode;
+
     @TempDir
     Path dir;
+
+    /**
+     * {@code bpf4j ARGS... --mode MODE}, in-process. A successful run must have compiled its
+     * program in COMPILED mode (a class generated on this thread) and compiled nothing in
+     * INTERPRETER mode: a compiled run cannot silently fall back to the interpreter.
+     */
+    Cli.Result run(String... args) {
+        List<String> withMode = new ArrayList<>(List.of(args));
+        withMode.addAll(List.of("--mode", mode.name().toLowerCase(java.util.Locale.ROOT)));
+        int[] compiled = new int[1];
+        Cli.Result[] result = new Cli.Result[1];
+        BytecodeCompilerService.capture(c -> compiled[0]++, () -> result[0] = Cli.run(withMode.toArray(String[]::new)));
+        if (result[0].exitCode() == 0) {
+            if (mode == ExecutionMode.COMPILED) {
+                assertThat(compiled[0]).as("classes compiled for %s", withMode).isPositive();
+            } else {
+                assertThat(compiled[0]).as("classes compiled for %s", withMode).isZero();
+            }
+        }
+        return result[0];
+    }
 
     /** Ethernet + IPv4 (valid header checksum) + TCP or UDP to {@code port}, from 10.0.0.{host}. */
     static byte[] frame(int protocol, int host, int port, int payload) {

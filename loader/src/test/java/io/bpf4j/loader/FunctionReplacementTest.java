@@ -19,8 +19,10 @@ class FunctionReplacementTest {
     static final int XDP_DROP = 1, XDP_PASS = 2, XDP_TX = 3;
 
     final BpfRuntime runtime = BpfRuntime.create();
-    final LoadedObject target = LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, "freplace_target"), runtime);
-    final LoadedObject policy = LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, "freplace_policy"), runtime);
+    final LoadedObject target = ExecutionModes.checked(
+            LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, "freplace_target"), runtime));
+    final LoadedObject policy = ExecutionModes.checked(
+            LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, "freplace_policy"), runtime));
 
     long gate(XdpPacket packet) {
         return target.program("xdp_gate").runXdp(packet).returnValue();
@@ -34,6 +36,7 @@ class FunctionReplacementTest {
 
         assertThat(target.replaceFunction("decide", policy, "new_decide")).containsExactly("xdp_gate", "xdp_second");
         assertThat(target.program("xdp_gate")).isSameAs(gate); // same executable, new code
+        ExecutionModes.checked(target); // the relinked code runs in the same mode
         assertThat(gate(ORDINARY)).isEqualTo(XDP_TX);
         assertThat(gate(MARKED)).isEqualTo(XDP_DROP);
         assertThat(target.program("xdp_second").runXdp(ORDINARY).returnValue()).isEqualTo(XDP_TX);

@@ -35,8 +35,8 @@ class KernelComparisonTest {
     }
 
     private static LoadedObject load(String name) {
-        return LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
-                TestObjects.verification(name));
+        return ExecutionModes.checked(LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
+                TestObjects.verification(name)));
     }
 
     private static void assertSameMaps(JsonNode kernel, LoadedObject bpf4j) {

@@ -50,8 +50,8 @@ final class KernelOracle {
     static LoadedObject load(String name) {
         Assumptions.assumeTrue(KernelOracle.class.getResource("/objects/" + name + ".o") != null,
                 () -> "objects/" + name + ".o is missing (build it with make -C loader/src/test/c): test skipped");
-        return LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
-                TestObjects.verification(name));
+        return ExecutionModes.checked(LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
+                TestObjects.verification(name)));
     }
 
     /** What the kernel reported for one kernel-run invocation. */

@@ -36,7 +36,7 @@ class LoadVerificationTest {
                 .satisfies(e -> assertThat(((ProgramRejectedException) e).log().instruction()).isEqualTo(1));
 
         // Unverified, it runs; the run-time checks still stop it at the end of the packet.
-        LoadedObject loaded = LoadedObject.load(unchecked, BpfRuntime.create(), Verification.SKIPPED);
+        LoadedObject loaded = ExecutionModes.checked(LoadedObject.load(unchecked, BpfRuntime.create(), Verification.SKIPPED));
         assertThat(loaded.program("unchecked").runXdp(XdpPacket.of(new byte[] {42})).returnValue()).isEqualTo(42);
         assertThatThrownBy(() -> loaded.program("unchecked").runXdp(XdpPacket.of(new byte[0])))
                 .isInstanceOf(MemoryAccessFault.class);

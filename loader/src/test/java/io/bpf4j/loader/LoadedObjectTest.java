@@ -19,8 +19,8 @@ class LoadedObjectTest {
     private static final BpfRuntime RUNTIME = BpfRuntime.builder().instructionBudget(1_000_000).build();
 
     private static LoadedObject load(String name) {
-        return LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
-                TestObjects.verification(name));
+        return ExecutionModes.checked(LoadedObject.load(TestObjects.parse(TestObjects.Source.PREBUILT, name), RUNTIME,
+                TestObjects.verification(name)));
     }
 
     private static ByteBuffer value(BpfMap map) {

@@ -1,6 +1,7 @@
 package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.spi.CompiledCode;
+import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import io.bpf4j.runtime.spi.CompilerService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@link ExecutionMode#AUTO} for one program: counts its runs and, at the threshold, compiles it on
  * a background thread; the next run after the compiled form is published uses it. Runs never wait
- * for the compiler. If compilation fails, the program stays interpreted and the reason is kept.
+ * for the compiler. If compilation fails (the runtime's compiled-code limit reached, say), the
+ * program stays interpreted and the reason is kept ({@link Executable#compilationFailure}).
  */
 final class AutoCompilation {
     /** One daemon thread compiles for every runtime: compilations are rare and should not compete with runs. */
@@ -21,21 +23,23 @@ final class AutoCompilation {
 
     private final CompilerService compiler;
     private final int threshold;
+    private final CompiledCodeBudget budget;
     /** Racy on purpose: an approximate count is enough to decide when a program is hot. */
     private int runs;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile String failure;
 
-    AutoCompilation(CompilerService compiler, int threshold) {
+    AutoCompilation(CompilerService compiler, int threshold, CompiledCodeBudget budget) {
         this.compiler = compiler;
         this.threshold = threshold;
+        this.budget = budget;
     }
 
     void countRun(Interpreter interpreter) {
         if (++runs >= threshold && started.compareAndSet(false, true)) {
             COMPILER_THREAD.execute(() -> {
                 try {
-                    CompiledCode code = Compilers.compile(compiler, interpreter);
+                    CompiledCode code = Compilers.compile(compiler, interpreter, budget);
                     interpreter.compiled = code;
                 } catch (RuntimeException | LinkageError e) {
                     failure = String.valueOf(e.getMessage());

@@ -1,5 +1,6 @@
 package io.bpf4j.runtime;
 
+import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ public final class BpfRuntime {
     private final int maxProgramSize;
     private final io.bpf4j.runtime.maps.MapFactory maps;
     private final long verifierInstructionLimit;
+    private final CompiledCodeBudget compiledCode;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -34,6 +36,7 @@ public final class BpfRuntime {
         this.maps = io.bpf4j.runtime.maps.MapFactory.defaults().withMaxMapBytes(builder.maxMapBytes)
                 .withMemoryBudget(new io.bpf4j.runtime.maps.MapMemoryBudget(builder.maxMapMemory));
         this.verifierInstructionLimit = builder.verifierInstructionLimit;
+        this.compiledCode = new CompiledCodeBudget(builder.maxCompiledCodeBytes);
     }
 
     /** A runtime with the standard helpers and no instruction budget. */
@@ -91,7 +94,7 @@ public final class BpfRuntime {
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget,
                 provenSafeAccesses != null);
         interpreter.trustProven(program.type(), provenSafeAccesses);
-        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold, compiledCode);
         return new InterpretedExecutable(program, interpreter, host);
     }
 
@@ -125,7 +128,7 @@ public final class BpfRuntime {
         Interpreter interpreter = new Interpreter(program.code(), program.maps(), helpers, instructionBudget,
                 provenSafeAccesses != null);
         interpreter.trustProven(program.type(), provenSafeAccesses);
-        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold);
+        Compilers.prepare(interpreter, program.name(), executionMode, compileThreshold, compiledCode);
         loaded.replaceCode(program, interpreter);
     }
 
@@ -158,6 +161,14 @@ public final class BpfRuntime {
         return executionMode;
     }
 
+    /**
+     * Bytes of compiled code (generated class files) this runtime's programs hold now: what
+     * {@link Builder#maxCompiledCodeBytes} limits. Falls when dropped programs are collected.
+     */
+    public long compiledCodeBytes() {
+        return compiledCode.used();
+    }
+
     /** Whether the bytecode compiler (module io.bpf4j.compiler) is available to this runtime. */
     public static boolean compilerAvailable() {
         return Compilers.service().isPresent();
@@ -174,6 +185,7 @@ public final class BpfRuntime {
         private long maxMapMemory = Long.MAX_VALUE;
         /** Linux's BPF_COMPLEXITY_LIMIT_INSNS, the verifier's own default. */
         private long verifierInstructionLimit = 1_000_000;
+        private long maxCompiledCodeBytes = Long.MAX_VALUE;
 
         private Builder() {}
 
@@ -274,6 +286,20 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("verifier instruction limit must be positive: " + steps);
             }
             this.verifierInstructionLimit = steps;
+            return this;
+        }
+
+        /**
+         * Caps the compiled code this runtime's programs hold at once, in bytes of generated class
+         * files (released as dropped programs are collected); no cap unless set. Past it,
+         * {@link ExecutionMode#COMPILED} refuses to load with a {@link ProgramLoadException} and
+         * {@link ExecutionMode#AUTO} keeps interpreting ({@link Executable#compilationFailure} says why).
+         */
+        public Builder maxCompiledCodeBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maximum compiled code must be at least 1 byte: " + bytes);
+            }
+            this.maxCompiledCodeBytes = bytes;
             return this;
         }
 

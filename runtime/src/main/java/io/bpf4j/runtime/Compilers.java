@@ -1,6 +1,7 @@
 package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.spi.CompiledCode;
+import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import io.bpf4j.runtime.spi.CompilerService;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -22,8 +23,12 @@ final class Compilers {
         return Holder.SERVICE;
     }
 
-    /** Readies {@code interpreter} for {@code mode}: compiles now (COMPILED) or arms background compilation (AUTO). */
-    static void prepare(Interpreter interpreter, String name, ExecutionMode mode, int compileThreshold) {
+    /**
+     * Readies {@code interpreter} for {@code mode}: compiles now (COMPILED) or arms background
+     * compilation (AUTO), charging the code to {@code budget}.
+     */
+    static void prepare(Interpreter interpreter, String name, ExecutionMode mode, int compileThreshold,
+            CompiledCodeBudget budget) {
         interpreter.name = name;
         switch (mode) {
             case INTERPRETER -> { }
@@ -31,16 +36,16 @@ final class Compilers {
                 CompilerService compiler = service().orElseThrow(() -> new ProgramLoadException(0,
                         "execution mode COMPILED needs the bytecode compiler (module io.bpf4j.compiler, artifact"
                                 + " bpf4j-compiler) on the module path or class path; use INTERPRETER or AUTO without it"));
-                interpreter.compiled = compile(compiler, interpreter);
+                interpreter.compiled = compile(compiler, interpreter, budget);
             }
             case AUTO -> service().ifPresent(compiler ->
-                    interpreter.autoCompilation = new AutoCompilation(compiler, compileThreshold));
+                    interpreter.autoCompilation = new AutoCompilation(compiler, compileThreshold, budget));
         }
     }
 
-    static CompiledCode compile(CompilerService compiler, Interpreter interpreter) {
+    static CompiledCode compile(CompilerService compiler, Interpreter interpreter, CompiledCodeBudget budget) {
         try {
-            return compiler.compile(interpreter);
+            return compiler.compile(interpreter, budget);
         } catch (ProgramLoadException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -41,6 +41,15 @@ public interface Executable {
     }
 
     /**
+     * Why this program runs interpreted although its runtime compiles in the background
+     * ({@link ExecutionMode#AUTO}): background compilation failed, for instance because the
+     * runtime's compiled-code limit was reached. Empty while none failed.
+     */
+    default java.util.Optional<String> compilationFailure() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Runs the program on a block of memory: r1 holds its address (0 if {@code memory} is empty),
      * r2 its length, and legacy packet loads read it. The program reads and writes the array in
      * place. This is the calling convention of the conformance suite and of Linux's raw test runs.

@@ -38,6 +38,12 @@ final class InterpretedExecutable implements Executable {
     }
 
     @Override
+    public java.util.Optional<String> compilationFailure() {
+        AutoCompilation auto = code.interpreter().autoCompilation;
+        return java.util.Optional.ofNullable(auto == null ? null : auto.failure());
+    }
+
+    @Override
     public Program program() {
         return code.program();
     }

@@ -1,9 +1,11 @@
 package io.bpf4j.compiler.internal;
 
 import io.bpf4j.runtime.spi.CompiledCode;
+import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import io.bpf4j.runtime.spi.CompilerService;
 import io.bpf4j.runtime.spi.DecodedProgram;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * The compiler as the runtime finds it: generates a class per program and defines it as a hidden
  * class of this package, weakly tied to its class loader, so that it is unloaded once the program
- * is no longer reachable.
+ * is no longer reachable. The class's size is charged to the runtime's {@link CompiledCodeBudget}
+ * before it is defined, and given back when the class is collected.
  */
 public final class BytecodeCompilerService implements CompilerService {
     /** What {@link #capture} hands over: a generated class file and the hidden class defined from it. */
@@ -23,12 +26,29 @@ public final class BytecodeCompilerService implements CompilerService {
     /** Set while {@link #splittingEverything} runs: the chunk size every function is split into. */
     private static final ThreadLocal<Integer> FORCED_CHUNK = new ThreadLocal<>();
 
+    /** Gives compiled-code budgets back as generated classes are collected. */
+    private static final Cleaner RELEASER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "bpf4j-compiled-code-releaser");
+        t.setDaemon(true);
+        return t;
+    });
+
     @Override
-    public CompiledCode compile(DecodedProgram program) {
+    public CompiledCode compile(DecodedProgram program, CompiledCodeBudget budget) {
         Integer chunk = FORCED_CHUNK.get();
         ClassGenerator generator = new ClassGenerator(program, className(program.name()), chunk == null ? 0 : chunk);
         byte[] bytes = generator.generate();
-        CompiledCode code = define(bytes, generator.classData());
+        long size = bytes.length;
+        budget.reserve(program.name(), size);
+        CompiledCode code;
+        try {
+            code = define(bytes, generator.classData());
+        } catch (RuntimeException | Error e) {
+            budget.release(size);
+            throw e;
+        }
+        // On the class, not the instance: the budget is given back when the class itself can go.
+        RELEASER.register(code.getClass(), () -> budget.release(size));
         Consumer<Compiled> capture = CAPTURE.get();
         if (capture != null) {
             capture.accept(new Compiled(bytes, code.getClass()));

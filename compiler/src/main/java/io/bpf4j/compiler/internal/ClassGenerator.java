@@ -111,6 +111,16 @@ final class ClassGenerator {
     private final Map<HelperFunction, Integer> helperIndex = new IdentityHashMap<>();
     /** Functions some call or callback may enter: they leave r1-r5 for their caller. */
     private final BitSet called = new BitSet();
+    /** Constant-pool slots program constants may take; well under 65535, leaving room for the rest. */
+    static final int POOLED_CONSTANT_SLOTS = 30_000;
+    /** Program constants in the constant pool (Long and Integer values), and the slots they take. */
+    private final java.util.Set<Object> pooledConstants = new java.util.HashSet<>();
+    private int pooledConstantSlots;
+    /** The constant table of the method being generated (value to index), or null; its class-data index. */
+    private Map<Long, Integer> methodConstants;
+    private int methodConstantsIndex;
+    /** Whether the program has a {@code callx}: only then is the callx dispatch method generated. */
+    private boolean hasCallx;
 
     ClassGenerator(DecodedProgram program, String className) {
         this(program, className, 0);
@@ -147,6 +157,7 @@ final class ClassGenerator {
             }
             if (op == CALLX) {
                 called.set(0);
+                hasCallx = true;
             }
         }
     }
@@ -180,7 +191,9 @@ final class ClassGenerator {
             }
             runMethod(clb);
             callMethod(clb);
-            callxMethod(clb);
+            if (hasCallx) {
+                callxMethod(clb);
+            }
         });
     }
 
@@ -404,6 +417,7 @@ final class ClassGenerator {
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
+        finishMethodConstants();
     }
 
     /** Emits the instructions of {@code instructions} in {@code [from, to)}. */
@@ -627,6 +641,7 @@ final class ClassGenerator {
         cb.iload(slotNext).ireturn();
         cb.labelBinding(bad);
         cb.new_(desc(IllegalStateException.class)).dup().invokespecial(desc(IllegalStateException.class), INIT_NAME, MTD_void).athrow();
+        finishMethodConstants();
         exits = null;
         spill = null;
     }
@@ -672,11 +687,70 @@ final class ClassGenerator {
     /** Charges a block of {@code length} instructions; if fewer remain, faults where the interpreter would. */
     private void chargeBlock(CodeBuilder cb, int pc, int length) {
         Label ok = cb.newLabel();
-        cb.lload(slotRem).loadConstant((long) length).lcmp().ifge(ok);
+        constant(cb.lload(slotRem), length).lcmp().ifge(ok);
         pc(cb, pc).lload(slotRem).l2i().iadd().loadConstant(budget)
                 .invokestatic(CD_SUPPORT, "budgetExhausted", MethodTypeDesc.of(CD_FAULT, CD_int, CD_long)).athrow();
         cb.labelBinding(ok);
-        cb.lload(slotRem).loadConstant((long) length).lsub().lstore(slotRem);
+        constant(cb.lload(slotRem), length).lsub().lstore(slotRem);
+    }
+
+    /**
+     * Pushes a long constant of the program. Values in 16-bit range are built inline; others take
+     * two constant-pool entries each, and a class has at most 65535, so once the class holds
+     * {@link #POOLED_CONSTANT_SLOTS} worth of them, the rest come from a table of the method
+     * being generated (a {@code long[]} of the class data).
+     */
+    private CodeBuilder constant(CodeBuilder cb, long value) {
+        if (value == 0 || value == 1) {
+            return cb.loadConstant(value);
+        }
+        if (value == (short) value) {
+            return cb.loadConstant((int) value).i2l();
+        }
+        return pooled(value, 2) ? cb.loadConstant(value) : tableConstant(cb, value);
+    }
+
+    /** {@link #constant(CodeBuilder, long)} for an int: one constant-pool entry, or the method's table. */
+    private CodeBuilder constant32(CodeBuilder cb, int value) {
+        if (value == (short) value) {
+            return cb.loadConstant(value);
+        }
+        return pooled(value, 1) ? cb.loadConstant(value) : tableConstant(cb, value).l2i();
+    }
+
+    /** Whether {@code value} (a Long or an Integer) is, or may now be put, in the constant pool. */
+    private boolean pooled(Object value, int slots) {
+        if (pooledConstants.contains(value)) {
+            return true;
+        }
+        if (pooledConstantSlots + slots > POOLED_CONSTANT_SLOTS) {
+            return false;
+        }
+        pooledConstants.add(value);
+        pooledConstantSlots += slots;
+        return true;
+    }
+
+    /** Pushes {@code value} from the constant table of the method being generated, creating it on first use. */
+    private CodeBuilder tableConstant(CodeBuilder cb, long value) {
+        if (methodConstants == null) {
+            methodConstants = new java.util.HashMap<>();
+            methodConstantsIndex = classData.size();
+            classData.add(new long[0]); // filled by finishMethodConstants
+        }
+        int index = methodConstants.computeIfAbsent(value, v -> methodConstants.size());
+        return cb.loadConstant(DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, DEFAULT_NAME, CD_LONG_ARRAY, methodConstantsIndex))
+                .loadConstant(index).laload();
+    }
+
+    /** Ends the method being generated: its constant table, if it has one, goes into the class data. */
+    private void finishMethodConstants() {
+        if (methodConstants != null) {
+            long[] table = new long[methodConstants.size()];
+            methodConstants.forEach((value, index) -> table[index] = value);
+            classData.set(methodConstantsIndex, table);
+            methodConstants = null;
+        }
     }
 
     /** Pushes the second operand of an ALU or jump instruction as a long: imm or src. */
@@ -684,7 +758,7 @@ final class ClassGenerator {
         if ((program.opcode(pc) & X) != 0) {
             cb.lload(reg(program.src(pc)));
         } else {
-            cb.loadConstant(program.imm(pc));
+            constant(cb, program.imm(pc));
         }
     }
 
@@ -692,7 +766,7 @@ final class ClassGenerator {
         if ((program.opcode(pc) & X) != 0) {
             cb.lload(reg(program.src(pc))).l2i();
         } else {
-            cb.loadConstant((int) program.imm(pc));
+            constant32(cb, (int) program.imm(pc));
         }
     }
 
@@ -711,7 +785,8 @@ final class ClassGenerator {
             }
             case DecodedProgram.LDDW_MAP_VALUE -> {
                 long imm = program.imm(pc);
-                cb.aload(slotMaps).loadConstant(2 * (int) imm + 1).laload().loadConstant(imm >>> 32).ladd().lstore(reg(d));
+                cb.aload(slotMaps).loadConstant(2 * (int) imm + 1).laload();
+                constant(cb, imm >>> 32).ladd().lstore(reg(d));
                 return true;
             }
             case DecodedProgram.TAIL_CALL -> {
@@ -791,7 +866,7 @@ final class ClassGenerator {
             case MOV -> {
                 int off = program.offset(pc);
                 if ((op & X) == 0) {
-                    cb.loadConstant(program.imm(pc));
+                    constant(cb, program.imm(pc));
                 } else if (off == 0) {
                     cb.lload(reg(program.src(pc)));
                 } else {
@@ -835,7 +910,7 @@ final class ClassGenerator {
             case MOV -> {
                 int off = program.offset(pc);
                 if ((op & X) == 0) {
-                    cb.loadConstant(program.imm(pc) & 0xffff_ffffL);
+                    constant(cb, program.imm(pc) & 0xffff_ffffL);
                 } else if (off == 0) {
                     cb.lload(reg(program.src(pc))).loadConstant(0xffff_ffffL).land();
                 } else {
@@ -890,7 +965,7 @@ final class ClassGenerator {
                 if (x) {
                     cb.lload(reg(program.src(pc))).loadConstant(Long.MIN_VALUE).lxor();
                 } else {
-                    cb.loadConstant(imm ^ Long.MIN_VALUE);
+                    constant(cb, imm ^ Long.MIN_VALUE);
                 }
             } else {
                 operand64(cb, pc);
@@ -916,7 +991,7 @@ final class ClassGenerator {
                 if (x) {
                     cb.lload(reg(program.src(pc))).l2i().loadConstant(Integer.MIN_VALUE).ixor();
                 } else {
-                    cb.loadConstant((int) imm ^ Integer.MIN_VALUE);
+                    constant32(cb, (int) imm ^ Integer.MIN_VALUE);
                 }
             } else {
                 operand32(cb, pc);
@@ -1022,7 +1097,7 @@ final class ClassGenerator {
     private void address(CodeBuilder cb, int base, int offset) {
         cb.lload(reg(base));
         if (offset != 0) {
-            cb.loadConstant((long) offset).ladd();
+            constant(cb, offset).ladd();
         }
     }
 
@@ -1177,7 +1252,7 @@ final class ClassGenerator {
         if ((op & 0x07) == STX) {
             cb.lload(reg(program.src(pc)));
         } else {
-            cb.loadConstant(program.imm(pc));
+            constant(cb, program.imm(pc));
         }
     }
 
@@ -1221,7 +1296,7 @@ final class ClassGenerator {
     private void ld(CodeBuilder cb, int pc) {
         int op = program.opcode(pc);
         if (op == LDDW) {
-            cb.loadConstant(program.imm(pc)).lstore(reg(program.dst(pc)));
+            constant(cb, program.imm(pc)).lstore(reg(program.dst(pc)));
             return;
         }
         int mode = op & 0xe0;
@@ -1232,9 +1307,9 @@ final class ClassGenerator {
         }
         cb.aload(slotRun).aload(slotMemory);
         if (mode == IND) {
-            cb.lload(reg(program.src(pc))).loadConstant(program.imm(pc)).ladd().l2i().i2l();
+            constant(cb.lload(reg(program.src(pc))), program.imm(pc)).ladd().l2i().i2l();
         } else {
-            cb.loadConstant(program.imm(pc));
+            constant(cb, program.imm(pc));
         }
         pc(cb.loadConstant(size), pc).invokestatic(CD_SUPPORT, "legacyLoad",
                 MethodTypeDesc.of(CD_long, CD_ENGINE_RUN, CD_MEMORY, CD_long, CD_int, CD_int));

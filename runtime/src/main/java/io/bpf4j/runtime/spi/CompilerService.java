@@ -6,9 +6,16 @@ package io.bpf4j.runtime.spi;
  */
 public interface CompilerService {
     /**
-     * Compiles a program.
+     * Compiles a program, charging its generated code to {@code budget}: reserved before the code
+     * is defined, released once it is collected.
      *
+     * @throws io.bpf4j.runtime.ProgramLoadException if the code would exceed {@code budget}
      * @throws RuntimeException (with a message saying why) if the program cannot be compiled
      */
-    CompiledCode compile(DecodedProgram program);
+    CompiledCode compile(DecodedProgram program, CompiledCodeBudget budget);
+
+    /** Compiles a program with no limit on its code. */
+    default CompiledCode compile(DecodedProgram program) {
+        return compile(program, CompiledCodeBudget.unlimited());
+    }
 }
