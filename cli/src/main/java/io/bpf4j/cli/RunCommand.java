@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                     + " BPF_PROG_TEST_RUN reports it. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "${sys:bpf4j.executionMode:-auto}",
             description = "How to run: interpreter, compiled (JVM bytecode from the start) or auto (interpret, compile"
                     + " once hot). Default: ${DEFAULT-VALUE}.")
     ExecutionMode mode;
