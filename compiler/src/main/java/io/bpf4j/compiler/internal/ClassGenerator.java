@@ -488,8 +488,10 @@ final class ClassGenerator {
             size = 110;
         } else if (cls == LDX) {
             size = provenSafe.get(pc) ? 170 : 110; // both paths read through the byte[] cache
-        } else if (cls == ST || cls == STX || cls == LD) {
-            size = provenSafe.get(pc) ? 100 : 75;
+        } else if (cls == ST || cls == STX) {
+            size = provenSafe.get(pc) ? 170 : 110;
+        } else if (cls == LD) {
+            size = 75;
         } else {
             size = 24;
         }
@@ -1184,19 +1186,19 @@ final class ClassGenerator {
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
         if (assumedSafe.get(pc)) {
-            segmentStore(cb, pc, op, size, false);
+            arrayOrSegmentStore(cb, pc, op, size, false, done);
         } else {
             if (provenSafe.get(pc)) {
                 Label checked = cb.newLabel();
                 cb.iload(slotProven).ifeq(checked);
-                segmentStore(cb, pc, op, size, false);
+                arrayOrSegmentStore(cb, pc, op, size, false, done);
                 cb.goto_(done).labelBinding(checked);
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
                     .invokevirtual(CD_MEMORY, "storeOffset", MethodTypeDesc.of(CD_long, CD_long, CD_int))
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
-            segmentStore(cb, pc, op, size, true);
+            arrayOrSegmentStore(cb, pc, op, size, true, done);
             cb.goto_(done).labelBinding(slow);
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
             storeValue(cb, pc, op);
@@ -1251,24 +1253,49 @@ final class ClassGenerator {
      * {@link #slotCacheArray} if it has one, else from its segment.
      */
     private void arrayOrSegmentLoad(CodeBuilder cb, int size, boolean checked, Label done) {
-        Label hit = cb.newLabel();
         Label segment = cb.newLabel();
+        cachedArrayAndOffset(cb, checked, segment);
+        cb.invokestatic(CD_SUPPORT, "arrayLoad" + size * 8, MethodTypeDesc.of(CD_long, CD_byte.arrayType(), CD_long));
+        cb.goto_(done).labelBinding(segment);
+        segmentLoad(cb, size, checked);
+    }
+
+    /**
+     * Stores the low {@code size} bytes of the store's value at {@code slotAddr} and goes to
+     * {@code done}: into the region's {@code byte[]} if it has one, else into its segment. The
+     * write permission is checked as before: by {@link Memory#storeOffset} on the checked path;
+     * on a proven path a read-only segment has no array (see {@link Memory#byteArrayOf}) and
+     * its segment refuses the write.
+     */
+    private void arrayOrSegmentStore(CodeBuilder cb, int pc, int op, int size, boolean checked, Label done) {
+        Label segment = cb.newLabel();
+        cachedArrayAndOffset(cb, checked, segment);
+        storeValue(cb, pc, op);
+        cb.invokestatic(CD_SUPPORT, "arrayStore" + size * 8, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_long, CD_long));
+        cb.goto_(done).labelBinding(segment);
+        segmentStore(cb, pc, op, size, checked);
+    }
+
+    /**
+     * Pushes the {@code byte[]} of the region of the access at {@code slotAddr} and the access's
+     * offset in it, refilling the cache of {@link #slotCacheArray} on a miss; goes to
+     * {@code noArray}, pushing nothing, if the region has no array.
+     */
+    private void cachedArrayAndOffset(CodeBuilder cb, boolean checked, Label noArray) {
+        Label hit = cb.newLabel();
         cb.lload(slotAddr).loadConstant(Memory.REGION_SHIFT).lushr().lload(slotCacheId).lcmp().ifeq(hit);
         cb.aload(slotMemory).lload(slotAddr)
                 .invokevirtual(CD_MEMORY, "byteArrayOf", MethodTypeDesc.of(CD_byte.arrayType(), CD_long))
                 .astore(slotCacheArray);
         cb.lload(slotAddr).loadConstant(Memory.REGION_SHIFT).lushr().lstore(slotCacheId);
         cb.labelBinding(hit);
-        cb.aload(slotCacheArray).ifnull(segment);
+        cb.aload(slotCacheArray).ifnull(noArray);
         cb.aload(slotCacheArray);
         if (checked) {
             cb.lload(slotOff);
         } else {
             cb.lload(slotAddr).loadConstant(0xffff_ffffL).land();
         }
-        cb.invokestatic(CD_SUPPORT, "arrayLoad" + size * 8, MethodTypeDesc.of(CD_long, CD_byte.arrayType(), CD_long));
-        cb.goto_(done).labelBinding(segment);
-        segmentLoad(cb, size, checked);
     }
 
     /** Loads {@code size} bytes of the access at {@code slotAddr} from its segment, zero-extended to a long. */

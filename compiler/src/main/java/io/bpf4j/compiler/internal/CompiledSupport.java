@@ -142,4 +142,24 @@ public final class CompiledSupport {
     public static long arrayLoad64(byte[] array, long offset) {
         return (long) LE64.get(array, (int) offset);
     }
+
+    /** Stores the low byte of {@code value} at {@code offset} of a region's array. */
+    public static void arrayStore8(byte[] array, long offset, long value) {
+        array[(int) offset] = (byte) value;
+    }
+
+    /** Stores the low 16 bits of {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore16(byte[] array, long offset, long value) {
+        LE16.set(array, (int) offset, (short) value);
+    }
+
+    /** Stores the low 32 bits of {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore32(byte[] array, long offset, long value) {
+        LE32.set(array, (int) offset, (int) value);
+    }
+
+    /** Stores {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore64(byte[] array, long offset, long value) {
+        LE64.set(array, (int) offset, value);
+    }
 }
