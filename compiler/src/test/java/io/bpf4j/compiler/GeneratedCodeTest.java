@@ -49,6 +49,19 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void accessesUseAByteArrayRegionThroughACacheClearedAfterCalls() {
+        String text = compile("r0 = *(u16 *)(r1 + 2)\nr6 = r1\ncall 5\nr1 = *(u8 *)(r6 + 0)\nr0 += r1\n"
+                + "*(u32 *)(r6 + 4) = r0\nexit", 0);
+        String f0 = text.substring(text.indexOf("f0("), text.indexOf("run("));
+        assertThat(f0).contains("Memory.byteArrayOf", "CompiledSupport.arrayLoad16", "CompiledSupport.arrayLoad8",
+                "CompiledSupport.arrayStore32");
+        // the cache is emptied at entry and after the helper call: -1 is stored twice
+        int call = f0.indexOf("HelperFunction.call");
+        assertThat(f0.substring(0, call)).containsOnlyOnce("ldc2_w val=-1");
+        assertThat(f0.substring(call)).contains("ldc2_w val=-1");
+    }
+
+    @Test
     void functionsAreMethodsAndLargeOnesAreSplitIntoChunks() {
         String source = "call f\nexit\nf:\nr0 = 2\nexit";
         assertThat(compile(source, 0)).contains("f0(", "f2(").doesNotContain("c0_");

@@ -49,7 +49,7 @@ final class MapHelpers {
             BpfMap inner = outer.lookupMap(memory.segmentOf(key), keyOffset);
             return inner == null ? 0 : ctx.mapHandle(inner);
         }
-        long offset = map.lookupOffset(memory.segmentOf(key), keyOffset, map.cpuSlots().current());
+        long offset = map.lookupOffset(memory.segmentOf(key), keyOffset, cpu(map));
         return offset < 0 ? 0 : ctx.mapStorageAddress(map, offset);
     }
 
@@ -58,8 +58,15 @@ final class MapHelpers {
         Memory memory = ctx.memory();
         long keyOffset = memory.checkedOffset(key, map.keySize(), false, ctx.pc());
         long valueOffset = memory.checkedOffset(value, map.valueSize(), false, ctx.pc());
-        return map.update(memory.segmentOf(key), keyOffset, memory.segmentOf(value), valueOffset, flags,
-                map.cpuSlots().current());
+        return map.update(memory.segmentOf(key), keyOffset, memory.segmentOf(value), valueOffset, flags, cpu(map));
+    }
+
+    /**
+     * The program's CPU slot in {@code map}: only a per-CPU map asks the thread's slot (a
+     * thread-local lookup, a large part of a hash lookup's cost); every other map has one.
+     */
+    private static int cpu(BpfMap map) {
+        return map.cpuCount() == 1 ? 0 : map.cpuSlots().current();
     }
 
     static long delete(long mapHandle, long key, long r3, long r4, long r5, HelperContext ctx) {

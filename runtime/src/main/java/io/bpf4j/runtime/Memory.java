@@ -60,6 +60,11 @@ public final class Memory {
     /** Offset one past the window's last byte; -1 for regions without bytes. */
     private long[] ends = new long[16];
     private boolean[] writable = new boolean[16];
+    /**
+     * For regions whose segment is a whole {@code byte[]} (a packet, a host's buffer): the array,
+     * else null. Compiled code loads from the array directly (see {@link #byteArrayOf}).
+     */
+    private byte[][] arrays = new byte[16][];
     /** Region names: a String, or an object whose toString() is the name (built only for messages). */
     private Object[] names = new Object[16];
     /** The handler of each context region; null for ordinary regions. */
@@ -91,6 +96,7 @@ public final class Memory {
         }
         int id = newRegion(name);
         segments[id] = segment;
+        arrays[id] = wholeByteArray(segment);
         ends[id] = segment.byteSize();
         writable[id] = isWritable;
         return (long) id << REGION_SHIFT;
@@ -126,6 +132,7 @@ public final class Memory {
             starts = Arrays.copyOf(starts, n);
             ends = Arrays.copyOf(ends, n);
             writable = Arrays.copyOf(writable, n);
+            arrays = Arrays.copyOf(arrays, n);
             names = Arrays.copyOf(names, n);
             contexts = Arrays.copyOf(contexts, n);
         }
@@ -141,6 +148,7 @@ public final class Memory {
     void truncate(int regions) {
         for (int id = regions; id < count; id++) {
             segments[id] = null;
+            arrays[id] = null;
             contexts[id] = null;
             names[id] = null;
             starts[id] = 0;
@@ -218,6 +226,30 @@ public final class Memory {
             throw new IllegalArgumentException("region " + names[id] + " is writable, the segment is read-only");
         }
         segments[id] = segment;
+        arrays[id] = wholeByteArray(segment);
+    }
+
+    /** The array behind {@code segment} if it is exactly a whole {@code byte[]}, else null. */
+    private static byte[] wholeByteArray(MemorySegment segment) {
+        if (!segment.isNative() && segment.address() == 0
+                && segment.heapBase().orElse(null) instanceof byte[] array && array.length == segment.byteSize()) {
+            return array;
+        }
+        return null;
+    }
+
+    /**
+     * For compiled code: the {@code byte[]} that is the whole segment of the region
+     * {@code address} falls in, so that a load at offset {@code o} of the region reads
+     * {@code array[o...]}; null if the region's segment is not a whole {@code byte[]} (the stack
+     * and map values, backed by {@code long[]}; native memory), or {@code address} is in no
+     * region. It stays the region's array until a helper or call runs (one may
+     * {@link #replaceSegment replace the segment}) or the run ends; a caller still checks the
+     * window first (as {@link #loadOffset}) unless the verifier proved the access in bounds.
+     */
+    public byte[] byteArrayOf(long address) {
+        long id = address >>> REGION_SHIFT;
+        return id < count ? arrays[(int) id] : null;
     }
 
     /**

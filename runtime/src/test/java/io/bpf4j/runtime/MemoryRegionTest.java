@@ -53,6 +53,43 @@ class MemoryRegionTest {
     }
 
     @Test
+    void byteArrayOfIsTheWholeByteArrayBehindARegionOrNull() {
+        Memory m = new Memory();
+        byte[] packet = new byte[64];
+        long p = m.map("packet", packet);
+        long words = m.map("stack", MemorySegment.ofArray(new long[8]), true);
+        long slice = m.map("slice", MemorySegment.ofArray(new byte[64]).asSlice(8, 16), true);
+        long prefix = m.map("prefix", MemorySegment.ofArray(new byte[64]).asSlice(0, 16), true);
+        long readOnly = m.map("read-only", MemorySegment.ofArray(new byte[8]).asReadOnly(), false);
+        long ctx = m.mapContext("context", new ContextAccess() {
+            @Override
+            public long load(long address, int offset, int size, int pc) {
+                return 0;
+            }
+
+            @Override
+            public void store(long address, int offset, int size, long value, int pc) {}
+        });
+        assertThat(m.byteArrayOf(p + 40)).isSameAs(packet);
+        assertThat(m.byteArrayOf(words)).isNull();
+        assertThat(m.byteArrayOf(slice)).isNull();   // offset 0 of the region is not index 0 of the array
+        assertThat(m.byteArrayOf(prefix)).isNull();  // the array has bytes outside the region
+        assertThat(m.byteArrayOf(readOnly)).isNull();    // a read-only segment does not give its array away
+        assertThat(m.byteArrayOf(ctx)).isNull();
+        assertThat(m.byteArrayOf(0)).isNull();
+        assertThat(m.byteArrayOf(ctx + (1L << Memory.REGION_SHIFT) * 10)).isNull();
+        byte[] bigger = new byte[128];
+        m.replaceSegment(p, MemorySegment.ofArray(bigger));
+        assertThat(m.byteArrayOf(p)).isSameAs(bigger);
+        ContextAccess access = m.contextAt(ctx);
+        m.truncate(1); // the next run's regions take the same ids
+        assertThat(m.byteArrayOf(p)).isNull();
+        long nextContext = m.mapContext("next run's context", access);
+        assertThat(nextContext).isEqualTo(p);
+        assertThat(m.byteArrayOf(nextContext)).isNull();
+    }
+
+    @Test
     void contextRegionsDelegateLoadsAndStores() {
         Memory m = new Memory();
         long[] stored = new long[2];

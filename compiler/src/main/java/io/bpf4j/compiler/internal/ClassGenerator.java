@@ -79,6 +79,12 @@ final class ClassGenerator {
     private int slotProven;
     /** Scratch longs of an access: its address and its offset in the region's segment. */
     private int slotAddr, slotOff;
+    /**
+     * The byte-array cache of loads: the region id (a long; -1 when empty) whose
+     * {@link Memory#byteArrayOf byte[]} (or null: the region has none) is in the other slot.
+     * Valid until a call or helper runs, which may replace a region's segment.
+     */
+    private int slotCacheId, slotCacheArray;
     /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
     private int slotRegs = -1, slotNext = -1;
     /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
@@ -357,6 +363,8 @@ final class ClassGenerator {
         slotProven = 30;
         slotAddr = 31;
         slotOff = 33;
+        slotCacheId = 35;
+        slotCacheArray = 37;
         slotRegs = -1;
         slotNext = -1;
     }
@@ -377,6 +385,13 @@ final class ClassGenerator {
         slotProven = 33;
         slotAddr = 34;
         slotOff = 36;
+        slotCacheId = 38;
+        slotCacheArray = 40;
+    }
+
+    /** Empties the byte-array cache of loads: at method entry, and after anything that may replace a segment. */
+    private void clearArrayCache(CodeBuilder cb) {
+        cb.loadConstant(-1L).lstore(slotCacheId).aconst_null().astore(slotCacheArray);
     }
 
     /** Asks the run whether the verifier's proofs hold in it (see {@link EngineRun#provenSafeHolds}). */
@@ -414,6 +429,7 @@ final class ClassGenerator {
         cb.aload(slotRun).iload(slotDepth).invokeinterface(CD_ENGINE_RUN, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(slotR10);
         cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
         provenFlag(cb, reach, 0, shape.size);
+        clearArrayCache(cb);
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
@@ -428,6 +444,10 @@ final class ClassGenerator {
                 chargeBlock(cb, pc, shape.blockLength(pc));
             }
             boolean fallsThrough = instruction(cb, pc, entry);
+            int op = program.opcode(pc);
+            if (fallsThrough && (op == CALL_IMM || op == CALLX || op == DecodedProgram.TAIL_CALL)) {
+                clearArrayCache(cb); // a helper or callee may have replaced a region's segment
+            }
             int next = pc + (ProgramShape.isLddw(program.opcode(pc)) ? 2 : 1);
             if (fallsThrough && next >= shape.size) {
                 int last = shape.size - 1;
@@ -466,8 +486,12 @@ final class ClassGenerator {
         int size;
         if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
             size = 110;
-        } else if (cls == LDX || cls == ST || cls == STX || cls == LD) {
-            size = provenSafe.get(pc) ? 100 : 75;
+        } else if (cls == LDX) {
+            size = provenSafe.get(pc) ? 170 : 110; // both paths read through the byte[] cache
+        } else if (cls == ST || cls == STX) {
+            size = provenSafe.get(pc) ? 170 : 110;
+        } else if (cls == LD) {
+            size = 75;
         } else {
             size = 24;
         }
@@ -616,6 +640,7 @@ final class ClassGenerator {
             cb.aload(slotRegs).loadConstant(11).laload().lstore(slotRem);
         }
         provenFlag(cb, reach, from, to);
+        clearArrayCache(cb);
         pcBase(cb, from);
         // Enter where the dispatcher says: any block leader of this chunk.
         List<SwitchCase> cases = new ArrayList<>();
@@ -1113,20 +1138,20 @@ final class ClassGenerator {
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
         if (assumedSafe.get(pc)) {
-            segmentLoad(cb, size, false);
+            arrayOrSegmentLoad(cb, size, false, done);
         } else {
             if (provenSafe.get(pc)) {
                 // The verifier proved the access in bounds: in runs where that holds, no region checks.
                 Label checked = cb.newLabel();
                 cb.iload(slotProven).ifeq(checked);
-                segmentLoad(cb, size, false);
+                arrayOrSegmentLoad(cb, size, false, done);
                 cb.goto_(done).labelBinding(checked);
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
                     .invokevirtual(CD_MEMORY, "loadOffset", MethodTypeDesc.of(CD_long, CD_long, CD_int))
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
-            segmentLoad(cb, size, true);
+            arrayOrSegmentLoad(cb, size, true, done);
             cb.goto_(done).labelBinding(slow);
             // A context field, or a fault.
             pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
@@ -1161,19 +1186,19 @@ final class ClassGenerator {
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
         if (assumedSafe.get(pc)) {
-            segmentStore(cb, pc, op, size, false);
+            arrayOrSegmentStore(cb, pc, op, size, false, done);
         } else {
             if (provenSafe.get(pc)) {
                 Label checked = cb.newLabel();
                 cb.iload(slotProven).ifeq(checked);
-                segmentStore(cb, pc, op, size, false);
+                arrayOrSegmentStore(cb, pc, op, size, false, done);
                 cb.goto_(done).labelBinding(checked);
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
                     .invokevirtual(CD_MEMORY, "storeOffset", MethodTypeDesc.of(CD_long, CD_long, CD_int))
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
-            segmentStore(cb, pc, op, size, true);
+            arrayOrSegmentStore(cb, pc, op, size, true, done);
             cb.goto_(done).labelBinding(slow);
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
             storeValue(cb, pc, op);
@@ -1215,6 +1240,57 @@ final class ClassGenerator {
             case 4 -> "INT";
             default -> "LONG";
         }, layoutClass(size));
+        if (checked) {
+            cb.lload(slotOff);
+        } else {
+            cb.lload(slotAddr).loadConstant(0xffff_ffffL).land();
+        }
+    }
+
+    /**
+     * Loads {@code size} bytes of the access at {@code slotAddr}, zero-extended, and goes to
+     * {@code done}: from the region's {@code byte[]} through the cache of
+     * {@link #slotCacheArray} if it has one, else from its segment.
+     */
+    private void arrayOrSegmentLoad(CodeBuilder cb, int size, boolean checked, Label done) {
+        Label segment = cb.newLabel();
+        cachedArrayAndOffset(cb, checked, segment);
+        cb.invokestatic(CD_SUPPORT, "arrayLoad" + size * 8, MethodTypeDesc.of(CD_long, CD_byte.arrayType(), CD_long));
+        cb.goto_(done).labelBinding(segment);
+        segmentLoad(cb, size, checked);
+    }
+
+    /**
+     * Stores the low {@code size} bytes of the store's value at {@code slotAddr} and goes to
+     * {@code done}: into the region's {@code byte[]} if it has one, else into its segment. The
+     * write permission is checked as before: by {@link Memory#storeOffset} on the checked path;
+     * on a proven path a read-only segment has no array (see {@link Memory#byteArrayOf}) and
+     * its segment refuses the write.
+     */
+    private void arrayOrSegmentStore(CodeBuilder cb, int pc, int op, int size, boolean checked, Label done) {
+        Label segment = cb.newLabel();
+        cachedArrayAndOffset(cb, checked, segment);
+        storeValue(cb, pc, op);
+        cb.invokestatic(CD_SUPPORT, "arrayStore" + size * 8, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_long, CD_long));
+        cb.goto_(done).labelBinding(segment);
+        segmentStore(cb, pc, op, size, checked);
+    }
+
+    /**
+     * Pushes the {@code byte[]} of the region of the access at {@code slotAddr} and the access's
+     * offset in it, refilling the cache of {@link #slotCacheArray} on a miss; goes to
+     * {@code noArray}, pushing nothing, if the region has no array.
+     */
+    private void cachedArrayAndOffset(CodeBuilder cb, boolean checked, Label noArray) {
+        Label hit = cb.newLabel();
+        cb.lload(slotAddr).loadConstant(Memory.REGION_SHIFT).lushr().lload(slotCacheId).lcmp().ifeq(hit);
+        cb.aload(slotMemory).lload(slotAddr)
+                .invokevirtual(CD_MEMORY, "byteArrayOf", MethodTypeDesc.of(CD_byte.arrayType(), CD_long))
+                .astore(slotCacheArray);
+        cb.lload(slotAddr).loadConstant(Memory.REGION_SHIFT).lushr().lstore(slotCacheId);
+        cb.labelBinding(hit);
+        cb.aload(slotCacheArray).ifnull(noArray);
+        cb.aload(slotCacheArray);
         if (checked) {
             cb.lload(slotOff);
         } else {

@@ -112,4 +112,54 @@ public final class CompiledSupport {
             java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     public static final java.lang.foreign.ValueLayout.OfLong LONG =
             java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    // Little-endian, unaligned views of a region's byte[] (Memory.byteArrayOf): a load from a
+    // byte[] held in a local is a bounds check and a load, cheaper than a MemorySegment access
+    // through a segment read from the region table (its liveness, read-only and type checks).
+    private static final java.lang.invoke.VarHandle LE16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE64 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** The byte at {@code offset} of a region's array, zero-extended. */
+    public static long arrayLoad8(byte[] array, long offset) {
+        return array[(int) offset] & 0xffL;
+    }
+
+    /** The little-endian 16-bit value at {@code offset} of a region's array, zero-extended. */
+    public static long arrayLoad16(byte[] array, long offset) {
+        return (short) LE16.get(array, (int) offset) & 0xffffL;
+    }
+
+    /** The little-endian 32-bit value at {@code offset} of a region's array, zero-extended. */
+    public static long arrayLoad32(byte[] array, long offset) {
+        return (int) LE32.get(array, (int) offset) & 0xffff_ffffL;
+    }
+
+    /** The little-endian 64-bit value at {@code offset} of a region's array. */
+    public static long arrayLoad64(byte[] array, long offset) {
+        return (long) LE64.get(array, (int) offset);
+    }
+
+    /** Stores the low byte of {@code value} at {@code offset} of a region's array. */
+    public static void arrayStore8(byte[] array, long offset, long value) {
+        array[(int) offset] = (byte) value;
+    }
+
+    /** Stores the low 16 bits of {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore16(byte[] array, long offset, long value) {
+        LE16.set(array, (int) offset, (short) value);
+    }
+
+    /** Stores the low 32 bits of {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore32(byte[] array, long offset, long value) {
+        LE32.set(array, (int) offset, (int) value);
+    }
+
+    /** Stores {@code value}, little-endian, at {@code offset} of a region's array. */
+    public static void arrayStore64(byte[] array, long offset, long value) {
+        LE64.set(array, (int) offset, value);
+    }
 }

@@ -434,6 +434,41 @@ class SkbHelpersTest {
     // ------------------------------------------------------------------ size and protocol
 
     @Test
+    void loadsAfterAHelperMovedThePacketReadTheNewBuffer() {
+        // The first load reads the packet's buffer (compiled code keeps it at hand); growing the
+        // packet by 2000 bytes moves it into a new buffer, where the store goes: the second load
+        // must read that buffer, not the old one.
+        TcResult r = tc("""
+                r6 = r1
+                r7 = *(u32 *)(r6 + 76)
+                r8 = *(u32 *)(r6 + 80)
+                r0 = 0
+                r2 = r7
+                r2 += 14
+                if r2 > r8 goto out
+                r9 = *(u8 *)(r7 + 13)
+                r1 = r6
+                r2 = %d
+                r3 = 0
+                call 38
+                r7 = *(u32 *)(r6 + 76)
+                r8 = *(u32 *)(r6 + 80)
+                r0 = 1
+                r2 = r7
+                r2 += 14
+                if r2 > r8 goto out
+                *(u8 *)(r7 + 13) = 0x5a
+                r0 = *(u8 *)(r7 + 13)
+                r0 <<= 8
+                r0 |= r9
+                out:
+                exit""".formatted(TCP_FRAME.length + 2000), SkBuff.ofEthernet(TCP_FRAME));
+        assertThat(r.returnValue()).isEqualTo(0x5a00L | (TCP_FRAME[13] & 0xff));
+        assertThat(r.skb().data()[13]).isEqualTo((byte) 0x5a);
+        assertThat(r.skb().data()).hasSize(TCP_FRAME.length + 2000);
+    }
+
+    @Test
     void changeTailTrimsAndGrowsWithZeros() {
         String program = """
                 r6 = r1
