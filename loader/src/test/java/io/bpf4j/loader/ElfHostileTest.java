@@ -115,6 +115,22 @@ class ElfHostileTest {
     }
 
     @Test
+    void sectionZeroIsNeverCodeWhateverItsHeaderSays() {
+        // Found by Jazzer: section 0's header forged as executable PROGBITS with contents past the
+        // end of the file. Its bounds are not checked (SHN_UNDEF has none), so it must not be code.
+        byte[] b = xdpMaps();
+        int zero = (int) le(b).getLong(40);
+        le(b).putInt(zero + 4, ElfSection.SHT_PROGBITS);
+        le(b).putLong(zero + 8, ElfSection.SHF_ALLOC | ElfSection.SHF_EXECINSTR);
+        le(b).putLong(zero + 24, 96);
+        le(b).putLong(zero + 32, 1_114_128);
+        ElfSection section0 = ElfFile.parse(b).sections().get(0);
+        assertThat(section0.isCode()).isFalse();
+        assertThat(section0.size()).isZero();
+        assertThat(BpfObject.parse(b).programs()).isNotEmpty(); // the object's real programs are still there
+    }
+
+    @Test
     void hugeBssIsNotAllocated() {
         ObjectBuilder o = new ObjectBuilder();
         int xdp = o.code("xdp", MOV_R0_0, EXIT);

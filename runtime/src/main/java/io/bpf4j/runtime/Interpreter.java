@@ -109,24 +109,28 @@ final class Interpreter implements DecodedProgram {
                     if (helper.isPresent()) {
                         helperAt[pc] = helper.get().function();
                     } else if (verified) {
-                        helperAt[pc] = unreachableCall(id);
+                        helperAt[pc] = unreachableCall("helper id " + id + ", which this runtime does not register,");
                     } else {
                         throw new ProgramLoadException(at, "calls unknown helper id " + id
                                 + "; register it with BpfRuntime.builder().helper(...)");
                     }
                 } else if (insn.src() == CALL_KFUNC) {
-                    throw new ProgramLoadException(pc, "calls kernel function (kfunc) with BTF id "
-                            + insn.imm() + ", which bpf4j does not provide");
+                    if (!verified) {
+                        throw new ProgramLoadException(pc, "calls kernel function (kfunc) with BTF id "
+                                + insn.imm() + ", which bpf4j does not provide");
+                    }
+                    // verified: the verifier refuses reachable kfunc calls, so this one is dead code
+                    helperAt[pc] = unreachableCall("kernel function (kfunc) with BTF id " + insn.imm());
                 }
             }
         }
     }
 
     /** Stands for a helper the runtime lacks, called where the verifier proved no run reaches. */
-    private static HelperFunction unreachableCall(int id) {
+    private static HelperFunction unreachableCall(String what) {
         return (r1, r2, r3, r4, r5, context) -> {
-            throw new ProgramFault(context.pc(), "called helper id " + id + ", which this runtime does not"
-                    + " register, in code the verifier found unreachable (the verification did not hold)");
+            throw new ProgramFault(context.pc(), "called " + what + " in code the verifier found unreachable"
+                    + " (the verification did not hold)");
         };
     }
 

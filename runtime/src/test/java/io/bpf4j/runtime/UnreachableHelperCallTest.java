@@ -52,4 +52,20 @@ class UnreachableHelperCallTest {
                     .satisfies(e -> assertThat(((ProgramFault) e).pc()).isZero());
         }
     }
+
+    @Test
+    void deadKfuncCallsAreTrappedTooInVerifiedPrograms() {
+        // call with src 2: a kernel function bpf4j does not provide, behind a branch never taken
+        io.bpf4j.isa.Instructions code = io.bpf4j.isa.Instructions.of(java.util.List.of(
+                io.bpf4j.isa.Instruction.of(0xb7, 0, 0, 0, 0),    // r0 = 0
+                io.bpf4j.isa.Instruction.of(0x15, 0, 0, 1, 1),    // if r0 == 1 goto +1
+                io.bpf4j.isa.Instruction.of(0x95, 0, 0, 0, 0),    // exit
+                io.bpf4j.isa.Instruction.of(0x85, 0, 2, 0, 1),    // call kfunc with BTF id 1
+                io.bpf4j.isa.Instruction.of(0x95, 0, 0, 0, 0)));  // exit
+        Program program = Program.of(ProgramType.XDP, "dead_kfunc", code);
+        BpfRuntime runtime = BpfRuntime.builder().build();
+        assertThatThrownBy(() -> runtime.load(program))
+                .isInstanceOf(ProgramLoadException.class).hasMessageContaining("kernel function (kfunc)");
+        assertThat(runtime.load(program, new BitSet()).runXdp(XdpPacket.of(new byte[64])).returnValue()).isZero();
+    }
 }

@@ -302,7 +302,13 @@ public final class ElfFile {
         }
         List<ElfSection> out = new ArrayList<>(shnum);
         for (int i = 0; i < shnum; i++) {
-            String name = i == 0 ? "" : string(shstrtab, raw[i][0], "name of section [" + i + "]");
+            if (i == 0) {
+                // Section 0 is SHN_UNDEF, never a section with contents, whatever its header says
+                // (a forged header must not make it code: the bounds of section 0 are not checked).
+                out.add(toSection(0, "", new long[9]));
+                continue;
+            }
+            String name = string(shstrtab, raw[i][0], "name of section [" + i + "]");
             out.add(toSection(i, name, raw[i]));
         }
         return out;
