@@ -147,13 +147,8 @@ class CorpusRecorder {
                 e.put("linux_error", v.error());
                 entries.add(e);
             }
-            Map<String, Object> root = new LinkedHashMap<>();
-            root.put("about", "bpf4j's verifier corpus: small programs, one rule each, with the verdict of the Linux"
-                    + " verifier (privileged, recorded with ../shared/tools/kernel-run --verify-only)");
-            root.put("kernel", System.getProperty("os.version"));
-            root.put("count", entries.size());
-            root.put("programs", entries);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(CORPUS.toFile(), root);
+            write(CORPUS, "bpf4j's verifier corpus: small programs, one rule each, with the verdict of the Linux"
+                    + " verifier (privileged, recorded with ../shared/tools/kernel-run --verify-only)", entries);
             return;
         }
         List<CorpusAgreementTest.Entry> entries = CorpusAgreementTest.load();
@@ -167,5 +162,15 @@ class CorpusRecorder {
         }
         assertThat(changed).as("programs whose Linux verdict differs from the recorded one (kernel "
                 + System.getProperty("os.version") + ")").isEmpty();
+    }
+
+    /** Writes recorded verdicts as the corpus files hold them: what they are, the kernel, the entries. */
+    static void write(Path file, String about, List<Map<String, Object>> entries) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("about", about);
+        root.put("kernel", System.getProperty("os.version"));
+        root.put("count", entries.size());
+        root.put("programs", entries);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
     }
 }

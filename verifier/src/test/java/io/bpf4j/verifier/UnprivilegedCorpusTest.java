@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,13 +49,9 @@ class UnprivilegedCorpusTest {
             entry.put("linux_error", v.error());
             entries.add(entry);
         }
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("about", "Linux verdicts on verifier-corpus.json's programs without CAP_SYS_ADMIN and CAP_PERFMON"
-                + " (unprivileged verification), recorded with setpriv and ../shared/tools/kernel-run --verify-only");
-        root.put("kernel", System.getProperty("os.version"));
-        root.put("count", entries.size());
-        root.put("programs", entries);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(FILE.toFile(), root);
+        CorpusRecorder.write(FILE, "Linux verdicts on verifier-corpus.json's programs without CAP_SYS_ADMIN and"
+                + " CAP_PERFMON (unprivileged verification), recorded with setpriv and ../shared/tools/kernel-run"
+                + " --verify-only", entries);
     }
 
     static Map<String, Recorded> load() throws IOException {
