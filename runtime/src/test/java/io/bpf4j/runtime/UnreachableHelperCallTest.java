@@ -39,18 +39,16 @@ class UnreachableHelperCallTest {
     @Test
     void verifiedProgramsLoadWithATrap() {
         // the runtime's default mode: the compiler module runs this suite again compiled
-        {
-            BpfRuntime runtime = BpfRuntime.builder().build();
-            Executable dead = runtime.load(DEAD_CALL, new BitSet());
-            assertThat(dead.runXdp(XdpPacket.of(new byte[64])).returnValue()).isEqualTo(2);
-            // Were the facts wrong (the runtime takes them on trust), the call faults where it stands.
-            Executable live = runtime.load(LIVE_CALL, new BitSet());
-            assertThatThrownBy(() -> live.runXdp(XdpPacket.of(new byte[64])))
-                    .isInstanceOf(ProgramFault.class)
-                    .hasMessageContaining("helper id 9999")
-                    .hasMessageContaining("unreachable")
-                    .satisfies(e -> assertThat(((ProgramFault) e).pc()).isZero());
-        }
+        BpfRuntime runtime = BpfRuntime.builder().build();
+        Executable dead = runtime.load(DEAD_CALL, new BitSet());
+        assertThat(dead.runXdp(XdpPacket.of(new byte[64])).returnValue()).isEqualTo(2);
+        // Were the facts wrong (the runtime takes them on trust), the call faults where it stands.
+        Executable live = runtime.load(LIVE_CALL, new BitSet());
+        assertThatThrownBy(() -> live.runXdp(XdpPacket.of(new byte[64])))
+                .isInstanceOf(ProgramFault.class)
+                .hasMessageContaining("helper id 9999")
+                .hasMessageContaining("unreachable")
+                .satisfies(e -> assertThat(((ProgramFault) e).pc()).isZero());
     }
 
     @Test
