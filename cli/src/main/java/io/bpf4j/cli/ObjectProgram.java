@@ -73,9 +73,13 @@ record ObjectProgram(Executable executable, ProgramType type, Map<String, BpfMap
         String name = "-".equals(file) ? "stdin" : Path.of(file).getFileName().toString();
         if (verification == Verification.REQUIRED) {
             // As for objects: what runs on packets is proven safe first, unless the user opts out.
-            VerificationResult result = Verifier.verify(VerificationRequest.of(loaded.code(), type)
+            VerificationRequest request = VerificationRequest.of(loaded.code(), type)
                     .withHelpers(id -> runtime.helpers().find(id).map(io.bpf4j.runtime.Helper::prototype))
-                    .withInstructionLimit(runtime.verifierInstructionLimit()));
+                    .withInstructionLimit(runtime.verifierInstructionLimit());
+            if (runtime.verifierMemoryLimit() > 0) {
+                request = request.withStateMemoryLimit(runtime.verifierMemoryLimit());
+            }
+            VerificationResult result = Verifier.verify(request);
             if (!result.accepted()) {
                 VerifierLog log = result.rejection();
                 throw CliException.badInput(file + ": the verifier rejects the program at instruction "

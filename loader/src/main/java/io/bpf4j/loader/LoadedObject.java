@@ -121,8 +121,12 @@ public final class LoadedObject {
     /** Verifies a program; returns the accesses proven safe. */
     private static java.util.BitSet verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
             List<MapDefinition> maps, ProgramType type, BpfRuntime runtime) {
-        VerificationResult result = Verifier.verify(ObjectVerification.request(object, spec, code, maps, type,
-                runtime.helpers()).withInstructionLimit(runtime.verifierInstructionLimit()));
+        io.bpf4j.verifier.VerificationRequest request = ObjectVerification.request(object, spec, code, maps, type,
+                runtime.helpers()).withInstructionLimit(runtime.verifierInstructionLimit());
+        if (runtime.verifierMemoryLimit() > 0) {
+            request = request.withStateMemoryLimit(runtime.verifierMemoryLimit());
+        }
+        VerificationResult result = Verifier.verify(request);
         if (!result.accepted()) {
             throw new ProgramRejectedException(spec.name(), result.rejection());
         }

@@ -24,6 +24,7 @@ public final class BpfRuntime {
     private final int maxProgramSize;
     private final io.bpf4j.runtime.maps.MapFactory maps;
     private final long verifierInstructionLimit;
+    private final long verifierMemoryLimit;
     private final CompiledCodeBudget compiledCode;
 
     private BpfRuntime(Builder builder) {
@@ -36,6 +37,7 @@ public final class BpfRuntime {
         this.maps = io.bpf4j.runtime.maps.MapFactory.defaults().withMaxMapBytes(builder.maxMapBytes)
                 .withMemoryBudget(new io.bpf4j.runtime.maps.MapMemoryBudget(builder.maxMapMemory));
         this.verifierInstructionLimit = builder.verifierInstructionLimit;
+        this.verifierMemoryLimit = builder.verifierMemoryLimit;
         this.compiledCode = new CompiledCodeBudget(builder.maxCompiledCodeBytes);
     }
 
@@ -156,6 +158,14 @@ public final class BpfRuntime {
         return verifierInstructionLimit;
     }
 
+    /**
+     * The most heap (bytes) the verifier's remembered states may take while verifying one program
+     * loaded into this runtime, or 0 for the verifier's default; see {@link Builder#verifierMemoryLimit}.
+     */
+    public long verifierMemoryLimit() {
+        return verifierMemoryLimit;
+    }
+
     /** How loaded programs run: interpreted, compiled, or compiled once hot. */
     public ExecutionMode executionMode() {
         return executionMode;
@@ -185,6 +195,7 @@ public final class BpfRuntime {
         private long maxMapMemory = Long.MAX_VALUE;
         /** Linux's BPF_COMPLEXITY_LIMIT_INSNS, the verifier's own default. */
         private long verifierInstructionLimit = 1_000_000;
+        private long verifierMemoryLimit;
         private long maxCompiledCodeBytes = Long.MAX_VALUE;
 
         private Builder() {}
@@ -286,6 +297,21 @@ public final class BpfRuntime {
                 throw new IllegalArgumentException("verifier instruction limit must be positive: " + steps);
             }
             this.verifierInstructionLimit = steps;
+            return this;
+        }
+
+        /**
+         * The most heap, in bytes, the states the verifier remembers (for pruning and loop
+         * detection) may take while it verifies one program loaded into this runtime. Past it the
+         * oldest are forgotten: verification does more work (and may reject a program as too
+         * large), but it never runs the JVM out of memory. Unless set: the verifier's default, a
+         * quarter of the maximum heap, at most 512 MiB.
+         */
+        public Builder verifierMemoryLimit(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("verifier memory limit must be positive: " + bytes);
+            }
+            this.verifierMemoryLimit = bytes;
             return this;
         }
 

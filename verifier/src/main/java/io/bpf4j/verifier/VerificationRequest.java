@@ -33,11 +33,16 @@ import java.util.function.IntFunction;
  * @param instructionLimit the most instruction steps verification may take over all paths before
  *     it rejects the program as too large: {@link Verifier#INSTRUCTION_LIMIT} (Linux's) unless set;
  *     a host verifying untrusted programs may lower it to bound the time one verification takes
+ * @param stateMemoryLimit the most heap, in bytes (estimated), the states remembered for pruning
+ *     and loop detection may take: beyond it the oldest are forgotten, which costs pruning (more
+ *     work, perhaps "too large") but never soundness; {@link Verifier#defaultStateMemoryLimit()}
+ *     unless set. It keeps a hostile program from exhausting the heap (Linux holds such states in
+ *     kernel memory instead)
  */
 public record VerificationRequest(Instructions code, ProgramType type, List<MapDefinition> maps,
         IntFunction<Optional<HelperPrototype>> helpers, boolean privileged, boolean strict, boolean gplCompatible,
         Map<Integer, List<ArgKind>> globalFunctions, Map<Integer, String> sourceLines, int logLevel, boolean btf,
-        long instructionLimit) {
+        long instructionLimit, long stateMemoryLimit) {
 
     /** The kind of a global function's argument, from its BTF signature. */
     public enum ArgKind {
@@ -62,6 +67,9 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
         if (instructionLimit < 1) {
             throw new IllegalArgumentException("verifier instruction limit must be positive: " + instructionLimit);
         }
+        if (stateMemoryLimit < 1) {
+            throw new IllegalArgumentException("verifier state memory limit must be positive: " + stateMemoryLimit);
+        }
     }
 
     /**
@@ -70,56 +78,62 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
      */
     public static VerificationRequest of(Instructions code, ProgramType type) {
         return new VerificationRequest(code, type, List.of(), id -> LinuxHelpers.find(id).map(LinuxHelpers.Entry::prototype),
-                true, false, true, Map.of(), Map.of(), 1, false, Verifier.INSTRUCTION_LIMIT);
+                true, false, true, Map.of(), Map.of(), 1, false, Verifier.INSTRUCTION_LIMIT,
+                Verifier.defaultStateMemoryLimit());
     }
 
     public VerificationRequest withMaps(List<MapDefinition> newMaps) {
         return new VerificationRequest(code, type, newMaps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withHelpers(IntFunction<Optional<HelperPrototype>> newHelpers) {
         return new VerificationRequest(code, type, maps, newHelpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withPrivileged(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, value, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withStrict(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, value, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withGplCompatible(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, value, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withGlobalFunctions(Map<Integer, List<ArgKind>> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, value,
-                sourceLines, logLevel, btf, instructionLimit);
+                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withSourceLines(Map<Integer, String> value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                value, logLevel, btf, instructionLimit);
+                value, logLevel, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withLogLevel(int value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, value, btf, instructionLimit);
+                sourceLines, value, btf, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withBtf(boolean value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, value, instructionLimit);
+                sourceLines, logLevel, value, instructionLimit, stateMemoryLimit);
     }
 
     public VerificationRequest withInstructionLimit(long value) {
         return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, value);
+                sourceLines, logLevel, btf, value, stateMemoryLimit);
+    }
+
+    public VerificationRequest withStateMemoryLimit(long bytes) {
+        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
+                sourceLines, logLevel, btf, instructionLimit, bytes);
     }
 }

@@ -20,7 +20,19 @@ public final class Verifier {
     /** The most instruction steps verification may take (Linux's BPF_COMPLEXITY_LIMIT_INSNS). */
     public static final long INSTRUCTION_LIMIT = Analyzer.LIMIT;
 
+    /** The most the default state memory limit is: the verifier's memory is per verification, not per runtime. */
+    public static final long MAX_DEFAULT_STATE_MEMORY = 512L << 20;
+
     private Verifier() {}
+
+    /**
+     * The state memory limit a request has unless it sets one: a quarter of the heap this JVM may
+     * grow to, at most {@value #MAX_DEFAULT_STATE_MEMORY} bytes, so that verification cannot run
+     * the JVM out of memory whatever the program does.
+     */
+    public static long defaultStateMemoryLimit() {
+        return Math.max(1 << 20, Math.min(MAX_DEFAULT_STATE_MEMORY, Runtime.getRuntime().maxMemory() / 4));
+    }
 
     /** Verifies a program: accepted with statistics and facts, or rejected with a log. Never throws for unsafe programs. */
     public static VerificationResult verify(VerificationRequest request) {
@@ -58,6 +70,7 @@ public final class Verifier {
     }
 
     private static VerifierStats stats(Analyzer a, long start) {
-        return new VerifierStats(a.processed(), a.peakStates(), a.totalStates(), System.nanoTime() - start);
+        return new VerifierStats(a.processed(), a.peakStates(), a.totalStates(), System.nanoTime() - start,
+                a.peakStateBytes(), a.evictedStates(), a.request().instructionLimit());
     }
 }

@@ -105,6 +105,12 @@ public final class Analyzer {
     private final List<String> trace = new ArrayList<>();
     private final TreeSet<Integer> subprogs = new TreeSet<>();
 
+    /** Remembered states that still hold a snapshot, oldest first: the order they are forgotten in under the memory limit. */
+    private final ArrayDeque<State.Explored> snapshots = new ArrayDeque<>();
+    private long stateBytes;
+    private long peakStateBytes;
+    private int evictedStates;
+
     private long processed;
     private int curStates;
     private int peakStates;
@@ -136,6 +142,18 @@ public final class Analyzer {
 
     public int peakStates() {
         return peakStates;
+    }
+
+    public long peakStateBytes() {
+        return peakStateBytes;
+    }
+
+    public int evictedStates() {
+        return evictedStates;
+    }
+
+    public VerificationRequest request() {
+        return request;
     }
 
     public int totalStates() {
@@ -375,6 +393,14 @@ public final class Analyzer {
         if (!callbackCall[pc] && (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2)) {
             return false;
         }
+        // Inside a loop (a state at this instruction is still being explored on this path), each
+        // iteration differs, so its states rarely prune: remember one only every 20 jumps or 100
+        // instructions, as Linux does. A loop that never ends then holds at most 1 state per 100
+        // instructions until the work limit (10,000 at 1M), not one per iteration.
+        if (!callbackCall[pc] && act != null && !act.isEmpty()
+                && processed - lastAddProcessed < 100 && jumpsProcessed - lastAddJumps < 20) {
+            return false;
+        }
         lastAddProcessed = processed;
         lastAddJumps = jumpsProcessed;
         State.Explored node = new State.Explored(cur.copy(), cur.parent, pc, fp);
@@ -393,7 +419,37 @@ public final class Analyzer {
         totalStates++;
         curStates++;
         peakStates = Math.max(peakStates, curStates);
+        snapshots.add(node);
+        stateBytes += node.bytes;
+        peakStateBytes = Math.max(peakStateBytes, stateBytes);
+        while (stateBytes > request.stateMemoryLimit() && snapshots.size() > 1) { // the newest (this one) stays
+            State.Explored oldest = snapshots.poll();
+            if (oldest.state != null) {
+                forget(oldest);
+                evictedStates++;
+            }
+        }
         return false;
+    }
+
+    /**
+     * Drops a remembered state's snapshot: it no longer prunes, detects loops or takes memory. The
+     * node stays as the parent of its paths (branch counting, precision and liveness walk through
+     * it), so forgetting costs pruning, never soundness.
+     */
+    private void forget(State.Explored e) {
+        Map<Long, List<State.Explored>> act = active[e.pc];
+        List<State.Explored> same = act == null ? null : act.get(e.fingerprint);
+        if (same != null && same.remove(e) && same.isEmpty()) {
+            act.remove(e.fingerprint);
+        }
+        List<State.Explored> list = explored[e.pc];
+        if (list != null) {
+            list.remove(e);
+        }
+        e.state = null;
+        stateBytes -= e.bytes;
+        curStates--;
     }
 
     /** Records, on the remembered states {@code cur} descends from, what the state covering it depends on. */
@@ -420,7 +476,7 @@ public final class Analyzer {
     private void markRead(State st, int frame, long slots) {
         long m = slots & ~st.written[frame];
         for (State.Explored e = st.parent; m != 0 && e != null; e = e.parent) {
-            if (frame >= e.state.frames.size()) {
+            if (frame >= e.frameCount) {
                 break;
             }
             long fresh = m & ~e.read[frame];
@@ -460,6 +516,9 @@ public final class Analyzer {
 
     /** A remembered state whose paths are all explored: it moves from the active set to the list pruning uses. */
     private void completed(State.Explored e) {
+        if (e.state == null) {
+            return; // forgotten under the memory limit: nothing to prune with
+        }
         Map<Long, List<State.Explored>> act = active[e.pc];
         List<State.Explored> l = act.get(e.fingerprint);
         l.remove(e);
@@ -471,12 +530,14 @@ public final class Analyzer {
             list = explored[e.pc] = new ArrayList<>();
         }
         if (list.size() >= MAX_STATES_PER_INSN) {
-            int before = list.size();
-            list.removeIf(x -> x.misses > x.hits * 3 + 3);
-            if (list.size() >= MAX_STATES_PER_INSN) {
-                list.remove(0);
+            for (State.Explored x : List.copyOf(list)) {
+                if (x.misses > x.hits * 3 + 3) {
+                    forget(x);
+                }
             }
-            curStates -= before - list.size();
+            if (list.size() >= MAX_STATES_PER_INSN) {
+                forget(list.get(0));
+            }
         }
         list.add(e);
     }

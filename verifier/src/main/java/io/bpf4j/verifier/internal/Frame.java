@@ -11,6 +11,9 @@ public final class Frame {
     public static final int STACK_SIZE = 512;
     static final int SLOTS = STACK_SIZE / 8;
 
+    /** Estimated heap bytes of a frame without spills: the frame, 11 registers, byte types, the spill table. */
+    static final long BASE_BYTES = 64 + 11 * Reg.BYTES + (16 + STACK_SIZE) + (16 + 4L * SLOTS);
+
     static final byte INVALID = 0;
     static final byte MISC = 1;
     static final byte ZERO = 2;

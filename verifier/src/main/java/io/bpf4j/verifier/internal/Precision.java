@@ -49,6 +49,13 @@ final class Precision {
             if (node == null) {
                 return;
             }
+            if (node.state == null) {
+                // Forgotten under the memory limit: it cannot say what is already precise, so the
+                // walk would go on to the root every time. Mark everything above it instead (once:
+                // markAll stops at states already marked).
+                markAll(node.parent);
+                return;
+            }
             if (!mark(node, need)) {
                 markAll(node);
                 return;
@@ -197,12 +204,13 @@ final class Precision {
     private static boolean mark(State.Explored node, Need need) {
         State st = node.state;
         for (int f = 0; f < need.regs.length; f++) {
-            if (f >= st.frames.size()) {
+            if (f >= node.frameCount) {
                 if (need.regs[f] != 0 || need.slots[f] != 0) {
                     return false;
                 }
                 continue;
             }
+
             Frame fr = st.frames.get(f);
             for (int r = 0; r < 11; r++) {
                 if ((need.regs[f] & (1 << r)) == 0) {
@@ -235,6 +243,9 @@ final class Precision {
     static void markAll(State.Explored node) {
         for (State.Explored e = node; e != null && !e.allPrecise; e = e.parent) {
             e.allPrecise = true;
+            if (e.state == null) {
+                continue;
+            }
             for (Frame fr : e.state.frames) {
                 for (Reg g : fr.regs) {
                     g.precise = true;

@@ -8,6 +8,9 @@ import java.util.Objects;
  * from the start of the object. Mutable; states copy registers before changing them.
  */
 public final class Reg {
+    /** Estimated heap bytes of a register with its scalar and known bits (for the verifier's memory limit). */
+    static final long BYTES = 176;
+
     RegType type = RegType.NOT_INIT;
     /** For a pointer that may be null until checked (map lookups, reservations). */
     boolean maybeNull;

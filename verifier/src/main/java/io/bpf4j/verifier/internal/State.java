@@ -54,7 +54,12 @@ public final class State {
 
     /** An explored state remembered at an instruction: its snapshot and how many paths below it are still open. */
     static final class Explored {
-        final State state;
+        /** The snapshot; null once evicted to bound memory (the node stays: its paths and history still count). */
+        State state;
+        /** Call frames of the snapshot (kept when it is evicted: precision tracking needs it). */
+        final int frameCount;
+        /** Estimated heap bytes of the snapshot, counted against the verification's memory limit. */
+        final long bytes;
         final Explored parent;
         final int pc;
         final long fingerprint;
@@ -74,10 +79,30 @@ public final class State {
 
         Explored(State state, Explored parent, int pc, long fingerprint) {
             this.state = state;
+            this.frameCount = state.frames.size();
+            this.bytes = state.estimatedBytes();
             this.parent = parent;
             this.pc = pc;
             this.fingerprint = fingerprint;
         }
+    }
+
+    /**
+     * A conservative estimate of the heap this state takes (its frames' registers, scalar bounds,
+     * stack byte types and spilled registers), for the verifier's memory limit: a remembered
+     * state is the one thing a hostile program can make the verifier hold by the hundred thousand.
+     */
+    long estimatedBytes() {
+        long bytes = 96 + 16L * refs.size();
+        for (Frame f : frames) {
+            bytes += Frame.BASE_BYTES;
+            for (Reg g : f.spills) {
+                if (g != null) {
+                    bytes += Reg.BYTES;
+                }
+            }
+        }
+        return bytes;
     }
 
     /** A hash equal for states that are {@link #sameAs} each other (identities ignored). */

@@ -1,0 +1,110 @@
+package io.bpf4j.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bpf4j.isa.Assembler;
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.runtime.ProgramType;
+import io.bpf4j.testkit.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory verification may take: a loop that never repeats a state must not make the
+ * verifier remember one state per iteration (Linux remembers one per 20 jumps or 100
+ * instructions inside a loop), and the states it remembers stay under
+ * {@link VerificationRequest#stateMemoryLimit()}: past it the oldest are forgotten, which may
+ * cost pruning but must never make an unsafe program pass.
+ */
+class StateMemoryLimitTest {
+    /** Found by Jazzer: the number changes every iteration, so no state ever repeats (kprobe, privileged). */
+    private static final Instructions CHANGING_LOOP = Assembler.assemble("""
+            r0 = 0x3f5480a7
+            loop:
+            w0 *= 0x9411
+            goto loop""");
+
+    @Test
+    void aLoopThatNeverRepeatsRemembersAStatePerTwentyJumpsNotPerIteration() {
+        VerificationResult r = Verifier.verify(VerificationRequest.of(CHANGING_LOOP, ProgramType.KPROBE));
+        assertThat(r.accepted()).isFalse();
+        assertThat(r.rejection().reason()).startsWith("BPF program is too large");
+        // Two instructions and one jump per iteration: one state per 20 iterations, 25,000 at 1M steps
+        // (one per 4 iterations, 125,000, before this rule).
+        assertThat(r.stats().totalStates()).as(r.stats().summary()).isLessThanOrEqualTo(25_001);
+        assertThat(r.stats().evictedStates()).isZero();
+    }
+
+    @Test
+    void rememberedStatesStayUnderTheLimitAndTheVerdictHolds() {
+        long limit = 256 << 10;
+        VerificationResult r = Verifier.verify(VerificationRequest.of(CHANGING_LOOP, ProgramType.KPROBE)
+                .withStateMemoryLimit(limit));
+        assertThat(r.accepted()).isFalse();
+        assertThat(r.rejection().reason()).startsWith("BPF program is too large");
+        assertThat(r.stats().evictedStates()).as(r.stats().summary()).isPositive();
+        // The newest state is always kept, so the peak may pass the limit by one state (a few KB).
+        assertThat(r.stats().peakStateBytes()).isLessThan(limit + (16 << 10));
+        assertThat(r.stats().summary()).contains("evicted_states");
+    }
+
+    @Test
+    void defaultLimitIsAQuarterOfTheHeapAtMost512MiB() {
+        long expected = Math.max(1 << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4));
+        assertThat(VerificationRequest.of(CHANGING_LOOP, ProgramType.KPROBE).stateMemoryLimit()).isEqualTo(expected);
+        assertThatThrownBy(() -> VerificationRequest.of(CHANGING_LOOP, ProgramType.KPROBE).withStateMemoryLimit(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Forgetting states is sound: under a limit of a few states, no program of the corpus or of
+     * the shared cases that Linux rejects is accepted, and what is accepted under the default limit
+     * is accepted, or at worst rejected for the work it now takes.
+     */
+    @Test
+    void underATinyLimitVerdictsStaySound() throws IOException {
+        long tiny = 4 << 10; // about one state of one frame: every older state is forgotten at once
+        List<String> unsound = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        int evicting = 0;
+        for (CorpusAgreementTest.Entry e : CorpusAgreementTest.load()) {
+            VerificationRequest request = CorpusPrograms.request(e.asm(), e.type(), e.maps(), e.license());
+            VerificationResult normal = Verifier.verify(request);
+            VerificationResult small = Verifier.verify(request.withStateMemoryLimit(tiny));
+            evicting += small.stats().evictedStates() > 0 ? 1 : 0;
+            compare(e.name(), e.linuxAccepts(), normal, small, unsound, changed);
+        }
+        Path file = SharedData.require("verifier cases").resolve("verifier-cases/cases.json");
+        if (Files.isRegularFile(file)) {
+            for (VerifierCases.Case c : VerifierCases.load(file)) {
+                if (c.request() != null) {
+                    VerificationResult normal = Verifier.verify(c.request());
+                    VerificationResult small = Verifier.verify(c.request().withStateMemoryLimit(tiny));
+                    evicting += small.stats().evictedStates() > 0 ? 1 : 0;
+                    compare(c.name(), c.linuxPrivileged(), normal, small, unsound, changed);
+                }
+            }
+        }
+        assertThat(evicting).as("programs whose states were forgotten under the tiny limit").isGreaterThan(50);
+        assertThat(unsound).as("accepted under the tiny limit though Linux rejects").isEmpty();
+        assertThat(changed).as("verdicts that changed other than by running out of work").isEmpty();
+    }
+
+    private static void compare(String name, boolean linuxAccepts, VerificationResult normal, VerificationResult small,
+            List<String> unsound, List<String> changed) {
+        if (small.accepted() && !linuxAccepts) {
+            unsound.add(name);
+        }
+        if (small.accepted() != normal.accepted()) {
+            String why = small.accepted() ? "accepted" : small.rejection().reason();
+            if (!why.startsWith("BPF program is too large") && !why.startsWith("The sequence of")) {
+                changed.add(name + ": " + why);
+            }
+        }
+    }
+}
