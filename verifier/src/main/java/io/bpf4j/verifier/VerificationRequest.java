@@ -83,57 +83,83 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
     }
 
     public VerificationRequest withMaps(List<MapDefinition> newMaps) {
-        return new VerificationRequest(code, type, newMaps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.maps = newMaps);
     }
 
     public VerificationRequest withHelpers(IntFunction<Optional<HelperPrototype>> newHelpers) {
-        return new VerificationRequest(code, type, maps, newHelpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.helpers = newHelpers);
     }
 
     public VerificationRequest withPrivileged(boolean value) {
-        return new VerificationRequest(code, type, maps, helpers, value, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.privileged = value);
     }
 
     public VerificationRequest withStrict(boolean value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, value, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.strict = value);
     }
 
     public VerificationRequest withGplCompatible(boolean value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, value, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.gplCompatible = value);
     }
 
     public VerificationRequest withGlobalFunctions(Map<Integer, List<ArgKind>> value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, value,
-                sourceLines, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.globalFunctions = value);
     }
 
     public VerificationRequest withSourceLines(Map<Integer, String> value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                value, logLevel, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.sourceLines = value);
     }
 
     public VerificationRequest withLogLevel(int value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, value, btf, instructionLimit, stateMemoryLimit);
+        return with(c -> c.logLevel = value);
     }
 
     public VerificationRequest withBtf(boolean value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, value, instructionLimit, stateMemoryLimit);
+        return with(c -> c.btf = value);
     }
 
     public VerificationRequest withInstructionLimit(long value) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, value, stateMemoryLimit);
+        return with(c -> c.instructionLimit = value);
     }
 
     public VerificationRequest withStateMemoryLimit(long bytes) {
-        return new VerificationRequest(code, type, maps, helpers, privileged, strict, gplCompatible, globalFunctions,
-                sourceLines, logLevel, btf, instructionLimit, bytes);
+        return with(c -> c.stateMemoryLimit = bytes);
+    }
+
+    /** This request with one component changed: each {@code with} method names only its own. */
+    private VerificationRequest with(java.util.function.Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
+        return new VerificationRequest(code, type, c.maps, c.helpers, c.privileged, c.strict, c.gplCompatible,
+                c.globalFunctions, c.sourceLines, c.logLevel, c.btf, c.instructionLimit, c.stateMemoryLimit);
+    }
+
+    /** The changeable components of a request, copied from one to make another. */
+    private static final class Components {
+        List<MapDefinition> maps;
+        IntFunction<Optional<HelperPrototype>> helpers;
+        boolean privileged;
+        boolean strict;
+        boolean gplCompatible;
+        Map<Integer, List<ArgKind>> globalFunctions;
+        Map<Integer, String> sourceLines;
+        int logLevel;
+        boolean btf;
+        long instructionLimit;
+        long stateMemoryLimit;
+
+        Components(VerificationRequest r) {
+            maps = r.maps;
+            helpers = r.helpers;
+            privileged = r.privileged;
+            strict = r.strict;
+            gplCompatible = r.gplCompatible;
+            globalFunctions = r.globalFunctions;
+            sourceLines = r.sourceLines;
+            logLevel = r.logLevel;
+            btf = r.btf;
+            instructionLimit = r.instructionLimit;
+            stateMemoryLimit = r.stateMemoryLimit;
+        }
     }
 }
