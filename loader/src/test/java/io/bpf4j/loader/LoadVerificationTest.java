@@ -60,25 +60,12 @@ class LoadVerificationTest {
     @Test
     void theRuntimeBoundsTheVerifierMemoryOfItsPrograms() {
         BpfObject flows = TestObjects.parse(TestObjects.Source.PREBUILT, "flow_parser");
-        long tiny = 4 << 10;
-        long steps = 0;
-        long stepsForgetting = 0;
-        for (var p : flows.programs()) {
-            var request = ObjectVerification.request(flows, p, p.kind());
-            steps = Math.max(steps, io.bpf4j.verifier.Verifier.verify(request).stats().instructionsProcessed());
-            var forgetting = io.bpf4j.verifier.Verifier.verify(request.withStateMemoryLimit(tiny)).stats();
-            assertThat(forgetting.evictedStates()).isPositive();
-            stepsForgetting = Math.max(stepsForgetting, forgetting.instructionsProcessed());
-        }
-        // Forgetting states costs pruning: more steps, so the same step limit now rejects, which
-        // shows the loader verifies with the runtime's memory limit.
-        assertThat(stepsForgetting).isGreaterThan(steps);
-        BpfRuntime enoughSteps = BpfRuntime.builder().verifierInstructionLimit(steps).build();
-        assertThat(LoadedObject.load(flows, enoughSteps).programs()).isNotEmpty();
-        BpfRuntime littleMemory = BpfRuntime.builder().verifierInstructionLimit(steps).verifierMemoryLimit(tiny).build();
+        assertThat(LoadedObject.load(flows, BpfRuntime.builder().build()).programs()).isNotEmpty();
+        // A state of one frame takes about 3 KB: 4 KB cannot hold the branches flow_parser leaves to explore.
+        BpfRuntime littleMemory = BpfRuntime.builder().verifierMemoryLimit(4 << 10).build();
         assertThatThrownBy(() -> LoadedObject.load(flows, littleMemory))
                 .isInstanceOf(ProgramRejectedException.class)
-                .hasMessageContaining("BPF program is too large");
+                .hasMessageContaining("verification needs more than its memory limit of 4096 bytes");
         assertThatThrownBy(() -> BpfRuntime.builder().verifierMemoryLimit(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -39,6 +39,9 @@ final class PlainReasons {
                     "verification explored $1 instructions, the limit: loops must end within it."),
             rule("The sequence of (\\d+) jumps is too complex\\.",
                     "the program has too many branch combinations to explore: simplify the loop or its branches."),
+            rule("verification needs more than its memory limit of (\\d+) bytes for the (\\d+) branches waiting to be explored",
+                    "the $2 paths still to check take more than the verifier's memory limit ($1 bytes): simplify"
+                    + " the branches, or raise BpfRuntime.Builder.verifierMemoryLimit."),
             rule("infinite loop detected at insn (\\d+)",
                     "the loop through instruction $1 can run forever: its exit condition never changes."),
             rule("combined stack size of (\\d+) calls is (\\d+)\\. Too large",

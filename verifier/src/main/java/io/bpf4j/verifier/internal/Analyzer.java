@@ -76,7 +76,7 @@ public final class Analyzer {
         }
     }
 
-    private record Pending(int pc, State state) {}
+    private record Pending(int pc, State state, long bytes) {}
 
     private final Instructions code;
     private final int n;
@@ -108,6 +108,8 @@ public final class Analyzer {
     /** Remembered states that still hold a snapshot, oldest first: the order they are forgotten in under the memory limit. */
     private final ArrayDeque<State.Explored> snapshots = new ArrayDeque<>();
     private long stateBytes;
+    /** Estimated bytes of the states in {@link #pending}: they count against the memory limit too. */
+    private long pendingBytes;
     private long peakStateBytes;
     private int evictedStates;
 
@@ -259,6 +261,7 @@ public final class Analyzer {
         State st = start;
         int pc = entry;
         pending.clear();
+        pendingBytes = 0;
         while (true) {
             if (pc < 0) {
                 endPath(st);
@@ -268,6 +271,7 @@ public final class Analyzer {
                 }
                 st = p.state();
                 pc = p.pc();
+                pendingBytes -= p.bytes();
                 continue;
             }
             current = st;
@@ -311,6 +315,7 @@ public final class Analyzer {
      */
     private static boolean recoverableWithBarrier(Rejection r) {
         return !(r.reason.startsWith("BPF program is too large") || r.reason.startsWith("The sequence of")
+                || r.reason.startsWith("verification needs more than its memory limit")
                 || r.reason.startsWith("the call stack of") || r.reason.startsWith("combined stack size")
                 || r.reason.startsWith("kernel subsystem misconfigured"));
     }
@@ -328,10 +333,19 @@ public final class Analyzer {
         if (pending.size() >= MAX_PENDING) {
             throw new Rejection(currentPc, "The sequence of " + pending.size() + " jumps is too complex.");
         }
+        long bytes = st.estimatedBytes();
+        pendingBytes += bytes;
+        makeRoom(null);
+        if (stateBytes + pendingBytes > request.stateMemoryLimit()) {
+            pendingBytes -= bytes; // not taken: the peak stays what was held
+            throw new Rejection(currentPc, "verification needs more than its memory limit of " + request.stateMemoryLimit()
+                    + " bytes for the " + (pending.size() + 1) + " branches waiting to be explored");
+        }
+        peakStateBytes = Math.max(peakStateBytes, stateBytes + pendingBytes);
         if (st.parent != null) {
             st.parent.branches++;
         }
-        pending.push(new Pending(pc, st));
+        pending.push(new Pending(pc, st, bytes));
     }
 
     /**
@@ -376,29 +390,39 @@ public final class Analyzer {
                 }
             }
         }
+        // Remember this state only every so often (Linux's heuristic: 2 jumps and 8 instructions
+        // since the last one), which keeps loops from filling memory with checkpoints. Inside a
+        // loop (a state at this instruction is still being explored on this path) each iteration
+        // differs, so its states rarely prune: remember one only every 20 jumps or 100
+        // instructions, as Linux does; a loop that never ends then holds one state per 20
+        // iterations at most until the work limit, not one per iteration.
+        long sinceAdd = processed - lastAddProcessed;
+        long jumpsSinceAdd = jumpsProcessed - lastAddJumps;
+        boolean remember = callbackCall[pc]
+                || (sinceAdd >= 8 && jumpsSinceAdd >= 2
+                        && (act == null || act.isEmpty() || sinceAdd >= 100 || jumpsSinceAdd >= 20));
         List<State.Explored> list = explored[pc];
         if (list != null) {
-            for (State.Explored e : list) {
+            for (int i = 0; i < list.size(); ) {
+                State.Explored e = list.get(i);
                 if (Subsumption.covers(e, cur, priv, liveness, pc)) {
                     e.hits++;
                     // This path continues as e's did: what e's paths depended on, this one does too.
                     coveredBy(cur, Precision.preciseIn(e), e.read);
                     return true;
                 }
-                e.misses++;
+                // A state that keeps failing to cover others costs a comparison at every visit:
+                // Linux drops it after more than 3 + 3 * hits misses (counted only when a new
+                // state is remembered instead, so that loop iterations do not wipe out the states
+                // of earlier ones), which keeps the lists short.
+                if (remember && ++e.misses > e.hits * 3 + 3) {
+                    forget(e);
+                    continue;
+                }
+                i++;
             }
         }
-        // Remember this state only every so often (Linux's heuristic: 2 jumps and 8 instructions
-        // since the last one), which keeps loops from filling memory with checkpoints.
-        if (!callbackCall[pc] && (processed - lastAddProcessed < 8 || jumpsProcessed - lastAddJumps < 2)) {
-            return false;
-        }
-        // Inside a loop (a state at this instruction is still being explored on this path), each
-        // iteration differs, so its states rarely prune: remember one only every 20 jumps or 100
-        // instructions, as Linux does. A loop that never ends then holds at most 1 state per 100
-        // instructions until the work limit (10,000 at 1M), not one per iteration.
-        if (!callbackCall[pc] && act != null && !act.isEmpty()
-                && processed - lastAddProcessed < 100 && jumpsProcessed - lastAddJumps < 20) {
+        if (!remember) {
             return false;
         }
         lastAddProcessed = processed;
@@ -421,15 +445,23 @@ public final class Analyzer {
         peakStates = Math.max(peakStates, curStates);
         snapshots.add(node);
         stateBytes += node.bytes;
-        peakStateBytes = Math.max(peakStateBytes, stateBytes);
-        while (stateBytes > request.stateMemoryLimit() && snapshots.size() > 1) { // the newest (this one) stays
+        makeRoom(node);
+        peakStateBytes = Math.max(peakStateBytes, stateBytes + pendingBytes);
+        return false;
+    }
+
+    /**
+     * Keeps the remembered states and the branches waiting to be explored under the state memory
+     * limit by forgetting the oldest remembered states (but not {@code keep}, the newest).
+     */
+    private void makeRoom(State.Explored keep) {
+        while (stateBytes + pendingBytes > request.stateMemoryLimit() && !snapshots.isEmpty() && snapshots.peek() != keep) {
             State.Explored oldest = snapshots.poll();
             if (oldest.state != null) {
                 forget(oldest);
                 evictedStates++;
             }
         }
-        return false;
     }
 
     /**
