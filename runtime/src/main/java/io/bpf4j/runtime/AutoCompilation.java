@@ -1,7 +1,6 @@
 package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.spi.CompiledCode;
-import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import io.bpf4j.runtime.spi.CompilerService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,13 +22,13 @@ final class AutoCompilation {
 
     private final CompilerService compiler;
     private final int threshold;
-    private final CompiledCodeBudget budget;
+    private final ByteAllowance budget;
     /** Racy on purpose: an approximate count is enough to decide when a program is hot. */
     private int runs;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile String failure;
 
-    AutoCompilation(CompilerService compiler, int threshold, CompiledCodeBudget budget) {
+    AutoCompilation(CompilerService compiler, int threshold, ByteAllowance budget) {
         this.compiler = compiler;
         this.threshold = threshold;
         this.budget = budget;

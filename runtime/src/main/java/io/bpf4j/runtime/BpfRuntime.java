@@ -1,6 +1,5 @@
 package io.bpf4j.runtime;
 
-import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import java.util.Objects;
 
 /**
@@ -25,7 +24,7 @@ public final class BpfRuntime {
     private final io.bpf4j.runtime.maps.MapFactory maps;
     private final long verifierInstructionLimit;
     private final long verifierMemoryLimit;
-    private final CompiledCodeBudget compiledCode;
+    private final ByteAllowance compiledCode;
 
     private BpfRuntime(Builder builder) {
         this.helpers = builder.helpers.build();
@@ -35,10 +34,10 @@ public final class BpfRuntime {
         this.compileThreshold = builder.compileThreshold;
         this.maxProgramSize = builder.maxProgramSize;
         this.maps = io.bpf4j.runtime.maps.MapFactory.defaults().withMaxMapBytes(builder.maxMapBytes)
-                .withMemoryBudget(new io.bpf4j.runtime.maps.MapMemoryBudget(builder.maxMapMemory));
+                .withMemoryBudget(new ByteAllowance(builder.maxMapMemory));
         this.verifierInstructionLimit = builder.verifierInstructionLimit;
         this.verifierMemoryLimit = builder.verifierMemoryLimit;
-        this.compiledCode = new CompiledCodeBudget(builder.maxCompiledCodeBytes);
+        this.compiledCode = new ByteAllowance(builder.maxCompiledCodeBytes);
     }
 
     /** A runtime with the standard helpers and no instruction budget. */

@@ -1,7 +1,6 @@
 package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.spi.CompiledCode;
-import io.bpf4j.runtime.spi.CompiledCodeBudget;
 import io.bpf4j.runtime.spi.CompilerService;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -28,7 +27,7 @@ final class Compilers {
      * compilation (AUTO), charging the code to {@code budget}.
      */
     static void prepare(Interpreter interpreter, String name, ExecutionMode mode, int compileThreshold,
-            CompiledCodeBudget budget) {
+            ByteAllowance budget) {
         interpreter.name = name;
         switch (mode) {
             case INTERPRETER -> { }
@@ -43,7 +42,7 @@ final class Compilers {
         }
     }
 
-    static CompiledCode compile(CompilerService compiler, Interpreter interpreter, CompiledCodeBudget budget) {
+    static CompiledCode compile(CompilerService compiler, Interpreter interpreter, ByteAllowance budget) {
         try {
             return compiler.compile(interpreter, budget);
         } catch (ProgramLoadException e) {

@@ -1,11 +1,11 @@
 package io.bpf4j.compiler.internal;
 
 import io.bpf4j.runtime.spi.CompiledCode;
-import io.bpf4j.runtime.spi.CompiledCodeBudget;
+import io.bpf4j.runtime.ByteAllowance;
+import io.bpf4j.runtime.ProgramLoadException;
 import io.bpf4j.runtime.spi.CompilerService;
 import io.bpf4j.runtime.spi.DecodedProgram;
 import java.lang.invoke.MethodHandles;
-import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * The compiler as the runtime finds it: generates a class per program and defines it as a hidden
  * class of this package, weakly tied to its class loader, so that it is unloaded once the program
- * is no longer reachable. The class's size is charged to the runtime's {@link CompiledCodeBudget}
+ * is no longer reachable. The class's size is charged to the runtime's {@link ByteAllowance}
  * before it is defined, and given back when the class is collected.
  */
 public final class BytecodeCompilerService implements CompilerService {
@@ -26,20 +26,18 @@ public final class BytecodeCompilerService implements CompilerService {
     /** Set while {@link #splittingEverything} runs: the chunk size every function is split into. */
     private static final ThreadLocal<Integer> FORCED_CHUNK = new ThreadLocal<>();
 
-    /** Gives compiled-code budgets back as generated classes are collected. */
-    private static final Cleaner RELEASER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "bpf4j-compiled-code-releaser");
-        t.setDaemon(true);
-        return t;
-    });
-
     @Override
-    public CompiledCode compile(DecodedProgram program, CompiledCodeBudget budget) {
+    public CompiledCode compile(DecodedProgram program, ByteAllowance budget) {
         Integer chunk = FORCED_CHUNK.get();
         ClassGenerator generator = new ClassGenerator(program, className(program.name()), chunk == null ? 0 : chunk);
         byte[] bytes = generator.generate();
         long size = bytes.length;
-        budget.reserve(program.name(), size);
+        if (!budget.tryReserve(size)) {
+            throw new ProgramLoadException(0, "cannot compile program '" + program.name() + "': its class of " + size
+                    + " bytes would bring this runtime's compiled code to " + (budget.used() + size) + " bytes, over its"
+                    + " limit of " + budget.limit() + " (BpfRuntime.Builder.maxCompiledCodeBytes); drop programs this"
+                    + " runtime compiled, raise the limit, or run interpreted");
+        }
         CompiledCode code;
         try {
             code = define(bytes, generator.classData());
@@ -48,7 +46,7 @@ public final class BytecodeCompilerService implements CompilerService {
             throw e;
         }
         // On the class, not the instance: the budget is given back when the class itself can go.
-        RELEASER.register(code.getClass(), () -> budget.release(size));
+        budget.releaseWhenCollected(code.getClass(), size);
         Consumer<Compiled> capture = CAPTURE.get();
         if (capture != null) {
             capture.accept(new Compiled(bytes, code.getClass()));

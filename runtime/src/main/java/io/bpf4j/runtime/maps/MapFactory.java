@@ -1,5 +1,6 @@
 package io.bpf4j.runtime.maps;
 
+import io.bpf4j.runtime.ByteAllowance;
 import java.util.Objects;
 
 /**
@@ -17,14 +18,14 @@ public final class MapFactory {
     private final CpuSlots cpuSlots;
     private final long maxMapBytes;
     /** Shared by every map this factory (and its copies) creates; unlimited unless set. */
-    private final MapMemoryBudget budget;
+    private final ByteAllowance budget;
 
     /**
      * @param cpuSlots the CPU slots of per-CPU maps
      * @param maxMapBytes the most memory one map may take (values, keys and index)
      */
     public MapFactory(CpuSlots cpuSlots, long maxMapBytes) {
-        this(cpuSlots, maxMapBytes, MapMemoryBudget.unlimited());
+        this(cpuSlots, maxMapBytes, ByteAllowance.unlimited());
     }
 
     /**
@@ -32,7 +33,7 @@ public final class MapFactory {
      * @param maxMapBytes the most memory one map may take (values, keys and index)
      * @param budget the memory all maps of this factory may take together
      */
-    public MapFactory(CpuSlots cpuSlots, long maxMapBytes, MapMemoryBudget budget) {
+    public MapFactory(CpuSlots cpuSlots, long maxMapBytes, ByteAllowance budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
         this.cpuSlots = Objects.requireNonNull(cpuSlots, "cpuSlots");
         if (maxMapBytes <= 0) {
@@ -55,11 +56,11 @@ public final class MapFactory {
     }
 
     /** A factory whose maps count against {@code newBudget} (shared with whoever else holds it). */
-    public MapFactory withMemoryBudget(MapMemoryBudget newBudget) {
+    public MapFactory withMemoryBudget(ByteAllowance newBudget) {
         return new MapFactory(cpuSlots, maxMapBytes, newBudget);
     }
 
-    public MapMemoryBudget memoryBudget() {
+    public ByteAllowance memoryBudget() {
         return budget;
     }
 
@@ -120,7 +121,11 @@ public final class MapFactory {
                     + " bytes of " + (storage >= keys ? "value" : "key") + " storage; one map's may not exceed "
                     + BpfMap.MAX_STORAGE_BYTES + " bytes (a program memory region is at most 2 GiB)");
         }
-        budget.reserve(definition, bytes);
+        if (!budget.tryReserve(bytes)) {
+            throw new MapDefinitionException(Errno.E2BIG, definition.label() + ": needs " + bytes + " bytes, but this "
+                    + "runtime's maps already hold " + budget.used() + " of their " + budget.limit()
+                    + "-byte limit (BpfRuntime.Builder.maxMapMemory)");
+        }
         BpfMap map;
         try {
             map = switch (definition.type()) {

@@ -12,10 +12,10 @@ public interface CompilerService {
      * @throws io.bpf4j.runtime.ProgramLoadException if the code would exceed {@code budget}
      * @throws RuntimeException (with a message saying why) if the program cannot be compiled
      */
-    CompiledCode compile(DecodedProgram program, CompiledCodeBudget budget);
+    CompiledCode compile(DecodedProgram program, io.bpf4j.runtime.ByteAllowance budget);
 
     /** Compiles a program with no limit on its code. */
     default CompiledCode compile(DecodedProgram program) {
-        return compile(program, CompiledCodeBudget.unlimited());
+        return compile(program, io.bpf4j.runtime.ByteAllowance.unlimited());
     }
 }

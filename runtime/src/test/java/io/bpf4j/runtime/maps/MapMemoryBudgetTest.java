@@ -90,6 +90,6 @@ class MapMemoryBudgetTest {
     void invalidLimitsAreRefused() {
         assertThatThrownBy(() -> BpfRuntime.builder().maxMapMemory(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BpfRuntime.builder().maxMapBytes(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new MapMemoryBudget(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new io.bpf4j.runtime.ByteAllowance(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
