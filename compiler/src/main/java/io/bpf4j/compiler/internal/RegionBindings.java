@@ -39,8 +39,11 @@ final class RegionBindings {
         this.shape = shape;
         boolean readOnly = true;
         for (int pc = 0; pc < shape.size; pc++) {
-            if (writesRegister(program.opcode(pc)) && program.dst(pc) == FRAME_POINTER) {
-                readOnly = false;
+            int op = program.opcode(pc);
+            boolean fetches = op >= 0 && op <= 0xff && (op & 0x07) == STX && (op & 0xe0) == ATOMIC
+                    && (program.imm(pc) & ATOMIC_FETCH) != 0;
+            if (writesRegister(op) && program.dst(pc) == FRAME_POINTER || fetches && program.src(pc) == FRAME_POINTER) {
+                readOnly = false; // instruction validation refuses these; checked here too, as the binding relies on it
             }
         }
         this.frameReadOnly = readOnly;
