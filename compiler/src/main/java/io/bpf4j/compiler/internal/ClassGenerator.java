@@ -532,9 +532,10 @@ final class ClassGenerator {
         int size;
         if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
             size = 150; // with the rebinding of regions after it
+        } else if ((cls == LDX || cls == ST || cls == STX) && regions.isFrameAccess(pc)) {
+            size = 50; // the frame's segment at a constant offset, or Memory's checks (RegionBindings)
         } else if (cls == LDX || cls == ST || cls == STX) {
-            size = provenSafe.get(pc) ? 170 : 110; // both paths read through the byte[] cache
-            size += 30; // a frame or packet fast path (RegionBindings)
+            size = provenSafe.get(pc) ? 130 : 110; // both paths read through the byte[] cache
         } else if (cls == LD) {
             size = 75;
         } else {
@@ -1192,13 +1193,18 @@ final class ClassGenerator {
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
         if (bindFrame && regions.isFrameAccess(pc)) {
-            Label general = cb.newLabel();
-            cb.aload(slotFrame).ifnull(general);
+            // The frame is bound in every run of the runtime's; else Memory.load checks the access.
+            Label unbound = cb.newLabel();
+            cb.aload(slotFrame).ifnull(unbound);
             cb.aload(slotFrame);
             frameOperands(cb, pc, size);
             cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueClass(size), layoutClass(size), CD_long));
             widen(cb, size);
-            cb.goto_(done).labelBinding(general);
+            cb.goto_(done).labelBinding(unbound);
+            checkedLoad(cb, pc, size);
+            cb.labelBinding(done);
+            loaded(cb, pc, mode, size);
+            return;
         }
         if (bindPacket && provenSafe.get(pc)) {
             Label general = cb.newLabel();
@@ -1210,11 +1216,16 @@ final class ClassGenerator {
             arrayOrSegmentLoad(cb, size, false, done);
         } else {
             if (provenSafe.get(pc)) {
-                // The verifier proved the access in bounds: in runs where that holds, no region checks.
+                // The verifier proved the access in bounds: in runs where that holds, no region
+                // checks; in others (rare), Memory.load's, out of line to keep the method small.
                 Label checked = cb.newLabel();
                 cb.iload(slotProven).ifeq(checked);
                 arrayOrSegmentLoad(cb, size, false, done);
                 cb.goto_(done).labelBinding(checked);
+                checkedLoad(cb, pc, size);
+                cb.labelBinding(done);
+                loaded(cb, pc, mode, size);
+                return;
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
@@ -1222,11 +1233,20 @@ final class ClassGenerator {
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
             arrayOrSegmentLoad(cb, size, true, done);
             cb.goto_(done).labelBinding(slow);
-            // A context field, or a fault.
-            pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
-                    .invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+            checkedLoad(cb, pc, size); // a context field, or a fault
         }
         cb.labelBinding(done);
+        loaded(cb, pc, mode, size);
+    }
+
+    /** {@link Memory#load} of the access at {@code slotAddr}: every check, context fields, faults. */
+    private void checkedLoad(CodeBuilder cb, int pc, int size) {
+        pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
+                .invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+    }
+
+    /** Sign-extends a loaded value for a sign-extending load and stores it in the destination. */
+    private void loaded(CodeBuilder cb, int pc, int mode, int size) {
         if (mode == MEMSX) {
             cb.l2i();
             if (size == 1) {
@@ -1255,14 +1275,17 @@ final class ClassGenerator {
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
         if (bindFrame && regions.isFrameAccess(pc)) {
-            Label general = cb.newLabel();
-            cb.aload(slotFrame).ifnull(general);
+            Label unbound = cb.newLabel();
+            cb.aload(slotFrame).ifnull(unbound);
             cb.aload(slotFrame);
             frameOperands(cb, pc, size);
             storeValue(cb, pc, op);
             narrow(cb, size);
             cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutClass(size), CD_long, valueClass(size)));
-            cb.goto_(done).labelBinding(general);
+            cb.goto_(done).labelBinding(unbound);
+            checkedStore(cb, pc, op, size);
+            cb.labelBinding(done);
+            return;
         }
         if (bindPacket && provenSafe.get(pc)) {
             Label general = cb.newLabel();
@@ -1279,6 +1302,9 @@ final class ClassGenerator {
                 cb.iload(slotProven).ifeq(checked);
                 arrayOrSegmentStore(cb, pc, op, size, false, done);
                 cb.goto_(done).labelBinding(checked);
+                checkedStore(cb, pc, op, size);
+                cb.labelBinding(done);
+                return;
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
@@ -1286,11 +1312,16 @@ final class ClassGenerator {
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
             arrayOrSegmentStore(cb, pc, op, size, true, done);
             cb.goto_(done).labelBinding(slow);
-            cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
-            storeValue(cb, pc, op);
-            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+            checkedStore(cb, pc, op, size);
         }
         cb.labelBinding(done);
+    }
+
+    /** {@link Memory#store} of the store at {@code slotAddr}: every check, context fields, faults. */
+    private void checkedStore(CodeBuilder cb, int pc, int op, int size) {
+        cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
+        storeValue(cb, pc, op);
+        pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
     }
 
     private static final ClassDesc CD_SEGMENT = desc(java.lang.foreign.MemorySegment.class);
