@@ -8,6 +8,7 @@ import io.bpf4j.runtime.HelperFunction;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramFault;
 import io.bpf4j.runtime.Semantics;
+import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.spi.CompiledCode;
 import io.bpf4j.runtime.spi.DecodedProgram;
 import io.bpf4j.runtime.spi.EngineRun;
@@ -112,6 +113,7 @@ final class ClassGenerator {
     private final DecodedProgram program;
     private final ProgramShape shape;
     private final RegionBindings regions;
+    private final MapLookups mapLookups;
     private final ClassDesc thisClass;
     private final boolean budgeted;
     private final long budget;
@@ -148,6 +150,7 @@ final class ClassGenerator {
         this.program = program;
         this.shape = new ProgramShape(program);
         this.regions = new RegionBindings(program, shape);
+        this.mapLookups = new MapLookups(program, shape);
         this.thisClass = ClassDesc.of(className);
         this.budget = program.instructionBudget();
         this.budgeted = budget > 0;
@@ -490,7 +493,8 @@ final class ClassGenerator {
             }
             boolean fallsThrough = instruction(cb, pc, entry);
             int op = program.opcode(pc);
-            if (fallsThrough && (op == CALL_IMM || op == CALLX || op == DecodedProgram.TAIL_CALL)) {
+            if (fallsThrough && (op == CALL_IMM || op == CALLX || op == DecodedProgram.TAIL_CALL)
+                    && mapLookups.inlinedArray(pc) == null) {
                 clearArrayCache(cb); // a helper or callee may have replaced a region's segment
                 rebindRegions(cb);
             }
@@ -1136,6 +1140,15 @@ final class ClassGenerator {
         HelperFunction helper = program.helperAt(pc);
         if (helper == null) {
             unsupported(cb, pc);
+            return;
+        }
+        BpfMap array = mapLookups.inlinedArray(pc);
+        if (array != null) {
+            // map_lookup_elem on an array map known here: no helper call (see MapLookups)
+            cb.aload(slotMaps).loadConstant(2 * mapLookups.mapIndex(pc) + 1).laload();
+            cb.aload(slotMemory).lload(reg(2)).loadConstant(array.maxEntries()).loadConstant(array.valueStride());
+            pc(cb, pc).invokestatic(CD_SUPPORT, "arrayLookup",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_MEMORY, CD_long, CD_int, CD_int, CD_int)).lstore(reg(0));
             return;
         }
         budgetOut(cb);

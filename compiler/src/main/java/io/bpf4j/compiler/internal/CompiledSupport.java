@@ -126,6 +126,17 @@ public final class CompiledSupport {
         return -1;
     }
 
+    /**
+     * {@code bpf_map_lookup_elem} on an array map (not per-CPU) whose storage is mapped at
+     * {@code storage}: the address of the value the u32 key at {@code key} selects, or 0 when the
+     * key is out of range. The key is checked as the helper checks it, with the same fault.
+     */
+    public static long arrayLookup(long storage, Memory memory, long key, int maxEntries, int valueStride, int pc) {
+        long offset = memory.checkedOffset(key, Integer.BYTES, false, pc);
+        int index = memory.segmentOf(key).get(INT, offset);
+        return Integer.compareUnsigned(index, maxEntries) < 0 ? storage + (long) index * valueStride : 0;
+    }
+
     /** The chunk of a split function holding instruction {@code pc}, given each chunk's first instruction. */
     public static int chunkOf(int[] starts, int pc) {
         int i = java.util.Arrays.binarySearch(starts, pc);
