@@ -37,8 +37,10 @@ import java.util.Map;
  * data), so helper calls are calls on a constant receiver that HotSpot can inline.
  *
  * <p>The code keeps the interpreter's semantics exactly: the same {@link Semantics} methods for
- * the arithmetic Java does not have, the same {@link Memory} checks for every access, the same
- * faults. The instruction budget, when there is one, is charged once per basic block; blocks end
+ * the arithmetic Java does not have, the same {@link Memory} checks for every access that needs
+ * one, the same faults. Accesses skip checks only where they cannot fail: at constant offsets of
+ * r10 inside the frame ({@link RegionBindings}), or where a verifier proved them safe and the run
+ * is one its proof applies to. Array-map lookups a call site names run inline ({@link MapLookups}). The instruction budget, when there is one, is charged once per basic block; blocks end
  * at every instruction that can fault, so a run stops at the very instruction the interpreter
  * stops at.
  */
