@@ -1,6 +1,7 @@
 package io.bpf4j.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bpf4j.isa.Assembler;
@@ -50,8 +51,9 @@ class ProvenSafeAccessTest {
     @Test
     void aProvenAccessSkipsItsCheckInARunOfTheProgramsType() {
         Executable exe = COMPILED.load(UNCHECKED_READ, provenPacketLoad());
-        // Past data_end but inside the frame's buffer: the unchecked read does not fault.
-        assertThat(exe.runXdp(XdpPacket.of(new byte[16])).returnValue()).isZero();
+        // Past data_end but inside the frame's buffer: the unchecked read does not fault. (What it
+        // reads is the frame's tailroom, which a thread's pooled frame does not clear between runs.)
+        assertThatCode(() -> exe.runXdp(XdpPacket.of(new byte[16]))).doesNotThrowAnyException();
     }
 
     @Test

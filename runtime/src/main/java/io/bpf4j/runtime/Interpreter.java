@@ -720,4 +720,14 @@ final class Interpreter implements DecodedProgram {
     public BitSet provenSafeAccesses() {
         return (BitSet) provenSafe.clone();
     }
+
+    @Override
+    public BpfMap mapAt(int index) {
+        return index >= 0 && index < maps.size() ? maps.get(index) : null;
+    }
+
+    @Override
+    public boolean callsMapLookup(int pc) {
+        return helperAt[pc] == MapHelpers.LOOKUP;
+    }
 }

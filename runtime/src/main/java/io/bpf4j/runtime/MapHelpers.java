@@ -25,9 +25,12 @@ final class MapHelpers {
     static final int RINGBUF_DISCARD = 133;
     static final int RINGBUF_QUERY = 134;
 
+    /** map_lookup_elem as registered: compiled code may inline calls to this very function (Interpreter#callsMapLookup). */
+    static final HelperFunction LOOKUP = MapHelpers::lookup;
+
     static HelperRegistry.Builder registerAll(HelperRegistry.Builder registry) {
         return registry
-                .register(MAP_LOOKUP_ELEM, "map_lookup_elem", MapHelpers::lookup)
+                .register(MAP_LOOKUP_ELEM, "map_lookup_elem", LOOKUP)
                 .register(MAP_UPDATE_ELEM, "map_update_elem", MapHelpers::update)
                 .register(MAP_DELETE_ELEM, "map_delete_elem", MapHelpers::delete)
                 .register(MAP_PUSH_ELEM, "map_push_elem", MapHelpers::push)

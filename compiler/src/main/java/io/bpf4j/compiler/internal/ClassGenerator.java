@@ -8,6 +8,7 @@ import io.bpf4j.runtime.HelperFunction;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.ProgramFault;
 import io.bpf4j.runtime.Semantics;
+import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.spi.CompiledCode;
 import io.bpf4j.runtime.spi.DecodedProgram;
 import io.bpf4j.runtime.spi.EngineRun;
@@ -36,8 +37,10 @@ import java.util.Map;
  * data), so helper calls are calls on a constant receiver that HotSpot can inline.
  *
  * <p>The code keeps the interpreter's semantics exactly: the same {@link Semantics} methods for
- * the arithmetic Java does not have, the same {@link Memory} checks for every access, the same
- * faults. The instruction budget, when there is one, is charged once per basic block; blocks end
+ * the arithmetic Java does not have, the same {@link Memory} checks for every access that needs
+ * one, the same faults. Accesses skip checks only where they cannot fail: at constant offsets of
+ * r10 inside the frame ({@link RegionBindings}), or where a verifier proved them safe and the run
+ * is one its proof applies to. Array-map lookups a call site names run inline ({@link MapLookups}). The instruction budget, when there is one, is charged once per basic block; blocks end
  * at every instruction that can fault, so a run stops at the very instruction the interpreter
  * stops at.
  */
@@ -85,6 +88,12 @@ final class ClassGenerator {
      * Valid until a call or helper runs, which may replace a region's segment.
      */
     private int slotCacheId, slotCacheArray;
+    /** The function's own stack frame segment, or null (see {@link RegionBindings}); set when {@link #bindFrame}. */
+    private int slotFrame;
+    /** The packet's region id (a long; -1 for none) and byte[] (see {@link RegionBindings}); set when {@link #bindPacket}. */
+    private int slotPacketId, slotPacketArray;
+    /** Whether the method being generated binds its frame, the packet. */
+    private boolean bindFrame, bindPacket;
     /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
     private int slotRegs = -1, slotNext = -1;
     /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
@@ -105,6 +114,8 @@ final class ClassGenerator {
 
     private final DecodedProgram program;
     private final ProgramShape shape;
+    private final RegionBindings regions;
+    private final MapLookups mapLookups;
     private final ClassDesc thisClass;
     private final boolean budgeted;
     private final long budget;
@@ -140,6 +151,8 @@ final class ClassGenerator {
         this.forcedChunkBudget = forcedChunkBudget;
         this.program = program;
         this.shape = new ProgramShape(program);
+        this.regions = new RegionBindings(program, shape);
+        this.mapLookups = new MapLookups(program, shape);
         this.thisClass = ClassDesc.of(className);
         this.budget = program.instructionBudget();
         this.budgeted = budget > 0;
@@ -365,6 +378,9 @@ final class ClassGenerator {
         slotOff = 33;
         slotCacheId = 35;
         slotCacheArray = 37;
+        slotFrame = 38;
+        slotPacketId = 39;
+        slotPacketArray = 41;
         slotRegs = -1;
         slotNext = -1;
     }
@@ -387,11 +403,44 @@ final class ClassGenerator {
         slotOff = 36;
         slotCacheId = 38;
         slotCacheArray = 40;
+        slotFrame = 41;
+        slotPacketId = 42;
+        slotPacketArray = 44;
     }
 
     /** Empties the byte-array cache of loads: at method entry, and after anything that may replace a segment. */
     private void clearArrayCache(CodeBuilder cb) {
         cb.loadConstant(-1L).lstore(slotCacheId).aconst_null().astore(slotCacheArray);
+    }
+
+    /**
+     * Decides which regions the method covering {@code [from, to)} of {@code instructions} binds
+     * (see {@link RegionBindings}) and binds them; after {@link #provenFlag}.
+     */
+    private void bindRegions(CodeBuilder cb, BitSet instructions, int from, int to) {
+        bindFrame = regions.bindsFrame(instructions, from, to);
+        bindPacket = regions.bindsPacket(instructions, from, to, provenSafe);
+        rebindRegions(cb);
+    }
+
+    /** (Re)binds the method's regions: at entry, and after a call, which may have replaced a segment or moved a window. */
+    private void rebindRegions(CodeBuilder cb) {
+        if (bindFrame) {
+            cb.aload(slotMemory).lload(slotR10).invokestatic(CD_SUPPORT, "frameSegment",
+                    MethodTypeDesc.of(CD_SEGMENT, CD_MEMORY, CD_long)).astore(slotFrame);
+        }
+        if (bindPacket) {
+            Label none = cb.newLabel(), bound = cb.newLabel();
+            cb.iload(slotProven).ifeq(none);
+            cb.aload(slotMemory).invokestatic(CD_SUPPORT, "byteArrayRegion", MethodTypeDesc.of(CD_long, CD_MEMORY))
+                    .lstore(slotPacketId);
+            cb.aload(slotMemory).lload(slotPacketId).loadConstant(Memory.REGION_SHIFT).lshl()
+                    .invokevirtual(CD_MEMORY, "byteArrayOf", MethodTypeDesc.of(CD_byte.arrayType(), CD_long))
+                    .astore(slotPacketArray).goto_(bound);
+            cb.labelBinding(none);
+            cb.loadConstant(-1L).lstore(slotPacketId).aconst_null().astore(slotPacketArray);
+            cb.labelBinding(bound);
+        }
     }
 
     /** Asks the run whether the verifier's proofs hold in it (see {@link EngineRun#provenSafeHolds}). */
@@ -430,6 +479,7 @@ final class ClassGenerator {
         cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(slotMemory);
         provenFlag(cb, reach, 0, shape.size);
         clearArrayCache(cb);
+        bindRegions(cb, reach, 0, shape.size);
         pcBase(cb, entry);
         budgetIn(cb);
         body(cb, reach, 0, shape.size, entry);
@@ -445,8 +495,10 @@ final class ClassGenerator {
             }
             boolean fallsThrough = instruction(cb, pc, entry);
             int op = program.opcode(pc);
-            if (fallsThrough && (op == CALL_IMM || op == CALLX || op == DecodedProgram.TAIL_CALL)) {
+            if (fallsThrough && (op == CALL_IMM || op == CALLX || op == DecodedProgram.TAIL_CALL)
+                    && mapLookups.inlinedArray(pc) == null) {
                 clearArrayCache(cb); // a helper or callee may have replaced a region's segment
+                rebindRegions(cb);
             }
             int next = pc + (ProgramShape.isLddw(program.opcode(pc)) ? 2 : 1);
             if (fallsThrough && next >= shape.size) {
@@ -485,11 +537,11 @@ final class ClassGenerator {
         int cls = op & 0x07;
         int size;
         if (op > 0xff || op == CALL_IMM || op == CALLX || op == EXIT_OP) {
-            size = 110;
-        } else if (cls == LDX) {
-            size = provenSafe.get(pc) ? 170 : 110; // both paths read through the byte[] cache
-        } else if (cls == ST || cls == STX) {
-            size = provenSafe.get(pc) ? 170 : 110;
+            size = 150; // with the rebinding of regions after it
+        } else if ((cls == LDX || cls == ST || cls == STX) && regions.isFrameAccess(pc)) {
+            size = 50; // the frame's segment at a constant offset, or Memory's checks (RegionBindings)
+        } else if (cls == LDX || cls == ST || cls == STX) {
+            size = provenSafe.get(pc) ? 130 : 110; // both paths read through the byte[] cache
         } else if (cls == LD) {
             size = 75;
         } else {
@@ -641,6 +693,7 @@ final class ClassGenerator {
         }
         provenFlag(cb, reach, from, to);
         clearArrayCache(cb);
+        bindRegions(cb, reach, from, to);
         pcBase(cb, from);
         // Enter where the dispatcher says: any block leader of this chunk.
         List<SwitchCase> cases = new ArrayList<>();
@@ -973,32 +1026,42 @@ final class ClassGenerator {
             unsupported(cb, pc);
             return false;
         }
-        Label target = target(cb, shape.jumpTarget(pc));
+        Label jumpTarget = target(cb, shape.jumpTarget(pc));
         if (code == JA) {
-            cb.goto_(target);
+            cb.goto_(jumpTarget);
             return false;
         }
+        // A loop's conditional back edge branches to an unconditional goto: HotSpot's safepoint
+        // poll sits on the back edge, and on a conditional branch the poll's state would keep the
+        // compare's result alive (a three-way lcmp materialized in every iteration).
+        boolean backward = shape.jumpTarget(pc) <= pc;
+        Label target = backward ? cb.newLabel() : jumpTarget;
+        conditionalJump(cb, pc, code, target);
+        if (backward) {
+            Label after = cb.newLabel();
+            cb.goto_(after).labelBinding(target).goto_(jumpTarget).labelBinding(after);
+        }
+        return true;
+    }
+
+    /** The compare and branch of a conditional jump to {@code target}. */
+    private void conditionalJump(CodeBuilder cb, int pc, int code, Label target) {
+        int op = program.opcode(pc);
+        int d = reg(program.dst(pc));
         boolean wide = (op & 0x07) == JMP;
-        boolean x = (op & X) != 0;
-        long imm = program.imm(pc);
         if (wide) {
             cb.lload(d);
+            operand64(cb, pc);
             boolean unsigned = code == JGT || code == JGE || code == JLT || code == JLE;
             if (unsigned) {
-                // Unsigned order is signed order with the sign bits flipped.
-                cb.loadConstant(Long.MIN_VALUE).lxor();
-                if (x) {
-                    cb.lload(reg(program.src(pc))).loadConstant(Long.MIN_VALUE).lxor();
-                } else {
-                    constant(cb, imm ^ Long.MIN_VALUE);
-                }
+                // An intrinsic HotSpot compiles to one unsigned compare.
+                cb.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
             } else {
-                operand64(cb, pc);
+                if (code == JSET) {
+                    cb.land().lconst_0();
+                }
+                cb.lcmp();
             }
-            if (code == JSET) {
-                cb.land().lconst_0();
-            }
-            cb.lcmp();
             cb.branch(switch (code) {
                 case JEQ -> Opcode.IFEQ;
                 case JNE, JSET -> Opcode.IFNE;
@@ -1010,18 +1073,17 @@ final class ClassGenerator {
             }, target);
         } else {
             cb.lload(d).l2i();
+            operand32(cb, pc);
             boolean unsigned = code == JGT || code == JGE || code == JLT || code == JLE;
             if (unsigned) {
-                cb.loadConstant(Integer.MIN_VALUE).ixor();
-                if (x) {
-                    cb.lload(reg(program.src(pc))).l2i().loadConstant(Integer.MIN_VALUE).ixor();
-                } else {
-                    constant32(cb, (int) imm ^ Integer.MIN_VALUE);
-                }
-            } else {
-                operand32(cb, pc);
-            }
-            if (code == JSET) {
+                cb.invokestatic(CD_Integer, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                cb.branch(switch (code) {
+                    case JGT -> Opcode.IFGT;
+                    case JGE -> Opcode.IFGE;
+                    case JLT -> Opcode.IFLT;
+                    default -> Opcode.IFLE;
+                }, target);
+            } else if (code == JSET) {
                 cb.iand().ifne(target);
             } else {
                 cb.branch(switch (code) {
@@ -1035,7 +1097,6 @@ final class ClassGenerator {
                 }, target);
             }
         }
-        return true;
     }
 
     private void scratch(CodeBuilder cb) {
@@ -1081,6 +1142,15 @@ final class ClassGenerator {
         HelperFunction helper = program.helperAt(pc);
         if (helper == null) {
             unsupported(cb, pc);
+            return;
+        }
+        BpfMap array = mapLookups.inlinedArray(pc);
+        if (array != null) {
+            // map_lookup_elem on an array map known here: no helper call (see MapLookups)
+            cb.aload(slotMaps).loadConstant(2 * mapLookups.mapIndex(pc) + 1).laload();
+            cb.aload(slotMemory).lload(reg(2)).loadConstant(array.maxEntries()).loadConstant(array.valueStride());
+            pc(cb, pc).invokestatic(CD_SUPPORT, "arrayLookup",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_MEMORY, CD_long, CD_int, CD_int, CD_int)).lstore(reg(0));
             return;
         }
         budgetOut(cb);
@@ -1137,15 +1207,40 @@ final class ClassGenerator {
         address(cb, program.src(pc), program.offset(pc));
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
+        if (bindFrame && regions.isFrameAccess(pc)) {
+            // The frame is bound in every run of the runtime's; else Memory.load checks the access.
+            Label unbound = cb.newLabel();
+            cb.aload(slotFrame).ifnull(unbound);
+            cb.aload(slotFrame);
+            frameOperands(cb, pc, size);
+            cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueClass(size), layoutClass(size), CD_long));
+            widen(cb, size);
+            cb.goto_(done).labelBinding(unbound);
+            checkedLoad(cb, pc, size);
+            cb.labelBinding(done);
+            loaded(cb, pc, mode, size);
+            return;
+        }
+        if (bindPacket && provenSafe.get(pc)) {
+            Label general = cb.newLabel();
+            packetHit(cb, general);
+            cb.invokestatic(CD_SUPPORT, "arrayLoad" + size * 8, MethodTypeDesc.of(CD_long, CD_byte.arrayType(), CD_long));
+            cb.goto_(done).labelBinding(general);
+        }
         if (assumedSafe.get(pc)) {
             arrayOrSegmentLoad(cb, size, false, done);
         } else {
             if (provenSafe.get(pc)) {
-                // The verifier proved the access in bounds: in runs where that holds, no region checks.
+                // The verifier proved the access in bounds: in runs where that holds, no region
+                // checks; in others (rare), Memory.load's, out of line to keep the method small.
                 Label checked = cb.newLabel();
                 cb.iload(slotProven).ifeq(checked);
                 arrayOrSegmentLoad(cb, size, false, done);
                 cb.goto_(done).labelBinding(checked);
+                checkedLoad(cb, pc, size);
+                cb.labelBinding(done);
+                loaded(cb, pc, mode, size);
+                return;
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
@@ -1153,11 +1248,20 @@ final class ClassGenerator {
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
             arrayOrSegmentLoad(cb, size, true, done);
             cb.goto_(done).labelBinding(slow);
-            // A context field, or a fault.
-            pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
-                    .invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+            checkedLoad(cb, pc, size); // a context field, or a fault
         }
         cb.labelBinding(done);
+        loaded(cb, pc, mode, size);
+    }
+
+    /** {@link Memory#load} of the access at {@code slotAddr}: every check, context fields, faults. */
+    private void checkedLoad(CodeBuilder cb, int pc, int size) {
+        pc(cb.aload(slotMemory).lload(slotAddr).loadConstant(size), pc)
+                .invokevirtual(CD_MEMORY, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int));
+    }
+
+    /** Sign-extends a loaded value for a sign-extending load and stores it in the destination. */
+    private void loaded(CodeBuilder cb, int pc, int mode, int size) {
         if (mode == MEMSX) {
             cb.l2i();
             if (size == 1) {
@@ -1185,6 +1289,26 @@ final class ClassGenerator {
         address(cb, program.dst(pc), program.offset(pc));
         cb.lstore(slotAddr);
         Label done = cb.newLabel();
+        if (bindFrame && regions.isFrameAccess(pc)) {
+            Label unbound = cb.newLabel();
+            cb.aload(slotFrame).ifnull(unbound);
+            cb.aload(slotFrame);
+            frameOperands(cb, pc, size);
+            storeValue(cb, pc, op);
+            narrow(cb, size);
+            cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutClass(size), CD_long, valueClass(size)));
+            cb.goto_(done).labelBinding(unbound);
+            checkedStore(cb, pc, op, size);
+            cb.labelBinding(done);
+            return;
+        }
+        if (bindPacket && provenSafe.get(pc)) {
+            Label general = cb.newLabel();
+            packetHit(cb, general);
+            storeValue(cb, pc, op);
+            cb.invokestatic(CD_SUPPORT, "arrayStore" + size * 8, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_long, CD_long));
+            cb.goto_(done).labelBinding(general);
+        }
         if (assumedSafe.get(pc)) {
             arrayOrSegmentStore(cb, pc, op, size, false, done);
         } else {
@@ -1193,6 +1317,9 @@ final class ClassGenerator {
                 cb.iload(slotProven).ifeq(checked);
                 arrayOrSegmentStore(cb, pc, op, size, false, done);
                 cb.goto_(done).labelBinding(checked);
+                checkedStore(cb, pc, op, size);
+                cb.labelBinding(done);
+                return;
             }
             Label slow = cb.newLabel();
             cb.aload(slotMemory).lload(slotAddr).loadConstant(size)
@@ -1200,14 +1327,66 @@ final class ClassGenerator {
                     .dup2().lstore(slotOff).lconst_0().lcmp().iflt(slow);
             arrayOrSegmentStore(cb, pc, op, size, true, done);
             cb.goto_(done).labelBinding(slow);
-            cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
-            storeValue(cb, pc, op);
-            pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+            checkedStore(cb, pc, op, size);
         }
         cb.labelBinding(done);
     }
 
+    /** {@link Memory#store} of the store at {@code slotAddr}: every check, context fields, faults. */
+    private void checkedStore(CodeBuilder cb, int pc, int op, int size) {
+        cb.aload(slotMemory).lload(slotAddr).loadConstant(size);
+        storeValue(cb, pc, op);
+        pc(cb, pc).invokevirtual(CD_MEMORY, "store", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long, CD_int));
+    }
+
     private static final ClassDesc CD_SEGMENT = desc(java.lang.foreign.MemorySegment.class);
+
+    /**
+     * Pushes the layout and the constant offset in the frame's segment of a frame access (see
+     * {@link RegionBindings#isFrameAccess}): r10 is the segment's end.
+     */
+    private void frameOperands(CodeBuilder cb, int pc, int size) {
+        layout(cb, size);
+        cb.loadConstant((long) RegionBindings.FRAME_SIZE + program.offset(pc));
+    }
+
+    /**
+     * Goes to {@code miss} unless the access at {@code slotAddr} is in the bound packet region;
+     * otherwise pushes the packet's array and the address (whose low half is the offset).
+     */
+    private void packetHit(CodeBuilder cb, Label miss) {
+        cb.lload(slotAddr).loadConstant(Memory.REGION_SHIFT).lushr().lload(slotPacketId).lcmp().ifne(miss);
+        cb.aload(slotPacketArray).lload(slotAddr);
+    }
+
+    private void layout(CodeBuilder cb, int size) {
+        cb.getstatic(CD_SUPPORT, switch (size) {
+            case 1 -> "BYTE";
+            case 2 -> "SHORT";
+            case 4 -> "INT";
+            default -> "LONG";
+        }, layoutClass(size));
+    }
+
+    /** Zero-extends a segment's value of {@code size} bytes to a long. */
+    private static void widen(CodeBuilder cb, int size) {
+        switch (size) {
+            case 1 -> cb.i2l().loadConstant(0xffL).land();
+            case 2 -> cb.i2l().loadConstant(0xffffL).land();
+            case 4 -> cb.i2l().loadConstant(0xffff_ffffL).land();
+            default -> { }
+        }
+    }
+
+    /** Narrows a long to a segment's value of {@code size} bytes. */
+    private static void narrow(CodeBuilder cb, int size) {
+        switch (size) {
+            case 1 -> cb.l2i().i2b();
+            case 2 -> cb.l2i().i2s();
+            case 4 -> cb.l2i();
+            default -> { }
+        }
+    }
 
     private static ClassDesc layoutClass(int size) {
         return desc(switch (size) {

@@ -98,6 +98,45 @@ public final class CompiledSupport {
         scratch[5] = r5;
     }
 
+    /**
+     * The segment of the stack frame whose top is {@code r10}, if the frame is exactly
+     * {@link RegionBindings#FRAME_SIZE} writable bytes under r10 with its whole window open (as
+     * every frame a run has reached is), else null: then the frame's accesses take the checked path.
+     */
+    public static java.lang.foreign.MemorySegment frameSegment(Memory memory, long r10) {
+        long base = r10 - RegionBindings.FRAME_SIZE;
+        if ((r10 & 0xffff_ffffL) != RegionBindings.FRAME_SIZE
+                || !memory.isAccessible(base, RegionBindings.FRAME_SIZE, true)) {
+            return null;
+        }
+        java.lang.foreign.MemorySegment segment = memory.segmentOf(base);
+        return segment.byteSize() == RegionBindings.FRAME_SIZE && !segment.isReadOnly() ? segment : null;
+    }
+
+    /**
+     * The id of the first region whose segment is a whole {@code byte[]} (in the runtime's typed
+     * runs, the packet: stack frames and map storage are {@code long[]}-backed), or -1 if none.
+     */
+    public static long byteArrayRegion(Memory memory) {
+        for (int id = 1, n = memory.regionCount(); id < n; id++) {
+            if (memory.byteArrayOf((long) id << Memory.REGION_SHIFT) != null) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code bpf_map_lookup_elem} on an array map (not per-CPU) whose storage is mapped at
+     * {@code storage}: the address of the value the u32 key at {@code key} selects, or 0 when the
+     * key is out of range. The key is checked as the helper checks it, with the same fault.
+     */
+    public static long arrayLookup(long storage, Memory memory, long key, int maxEntries, int valueStride, int pc) {
+        long offset = memory.checkedOffset(key, Integer.BYTES, false, pc);
+        int index = memory.segmentOf(key).get(INT, offset);
+        return Integer.compareUnsigned(index, maxEntries) < 0 ? storage + (long) index * valueStride : 0;
+    }
+
     /** The chunk of a split function holding instruction {@code pc}, given each chunk's first instruction. */
     public static int chunkOf(int[] starts, int pc) {
         int i = java.util.Arrays.binarySearch(starts, pc);

@@ -1,6 +1,7 @@
 package io.bpf4j.runtime.spi;
 
 import io.bpf4j.runtime.HelperFunction;
+import io.bpf4j.runtime.maps.BpfMap;
 import java.util.BitSet;
 
 /**
@@ -58,4 +59,21 @@ public interface DecodedProgram {
      * {@link EngineRun#provenSafeHolds} says the proof applies. Empty when nothing was proven.
      */
     BitSet provenSafeAccesses();
+
+    /**
+     * The map that {@code lddw} map references with index {@code index} name (what
+     * {@link EngineRun#mapBindings} binds at {@code 2 * index}), or null if the engine does not
+     * say: for compilers that carry out operations on a known map themselves.
+     */
+    default BpfMap mapAt(int index) {
+        return null;
+    }
+
+    /**
+     * Whether the call at {@code pc} calls the runtime's own {@code bpf_map_lookup_elem} (not a
+     * helper an embedder registered under its id), whose semantics a compiler may then inline.
+     */
+    default boolean callsMapLookup(int pc) {
+        return false;
+    }
 }
