@@ -1,5 +1,7 @@
 package io.bpf4j.runtime;
 
+import io.bpf4j.runtime.internal.XdpContext;
+import io.bpf4j.runtime.types.XdpFrame;
 import java.util.Objects;
 
 /** An {@link Executable} that runs its program in the {@link Interpreter}, or in its compiled form once it has one. */
@@ -58,6 +60,28 @@ final class InterpretedExecutable implements Executable {
             return interpreter.execute(execution, address, input.length, address, input.length, tracer);
         } finally {
             execution.release();
+        }
+    }
+
+    /**
+     * As {@link Executable}'s, without allocating: the context is the thread's run state's own
+     * (see {@link Execution#inPlaceXdp}), set up afresh for this run.
+     */
+    @Override
+    public long runXdpInPlace(XdpFrame frame, ExecutionTracer tracer) {
+        Code current = code;
+        ProgramType type = XdpContext.inPlaceType(current.program());
+        Interpreter interpreter = current.interpreter();
+        Execution execution = Execution.startInPlaceXdp(interpreter);
+        XdpContext context = execution.inPlaceXdp().inPlace(type, frame);
+        execution.host = host;
+        execution.runContext = context;
+        try {
+            long r1 = execution.enterInPlaceXdp(context);
+            return interpreter.execute(execution, r1, 0, 0, 0, tracer);
+        } finally {
+            execution.release();
+            context.leave();
         }
     }
 

@@ -229,6 +229,22 @@ public final class Memory {
         arrays[id] = wholeByteArray(segment);
     }
 
+    /**
+     * Puts {@code segment} behind region {@code id}, a writable region with bytes, if another
+     * segment is there: how a run state reuses a region for the next run's buffer. The window is
+     * the caller's to set.
+     */
+    void repoint(int id, MemorySegment segment) {
+        if (segments[id] != segment) {
+            if (segment.byteSize() > Integer.MAX_VALUE || segment.isReadOnly() || contexts[id] != null || !writable[id]) {
+                throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes cannot replace region '"
+                        + names[id] + "'");
+            }
+            segments[id] = segment;
+            arrays[id] = wholeByteArray(segment);
+        }
+    }
+
     /** The array behind {@code segment} if it is exactly a whole {@code byte[]}, else null. */
     private static byte[] wholeByteArray(MemorySegment segment) {
         if (!segment.isNative() && segment.address() == 0
