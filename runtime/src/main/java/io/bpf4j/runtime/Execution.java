@@ -98,6 +98,14 @@ final class Execution implements EngineRun {
     private int openFrames;
     /** Whether a run is using this state now. */
     private boolean inUse;
+    /**
+     * Whether the stack may hold bytes a run wrote, to be zeroed before the next run: false only
+     * while every program that ran on this state since the last zeroing was
+     * {@link Interpreter#stackUntouched} (set at the start of a run and at each tail call).
+     */
+    private boolean stackWritten;
+    /** Whether a run asked for {@link #registerScratch} since it was last zeroed. */
+    private boolean registerScratchUsed;
     /** Region of an in-place XDP run's frame buffer: the first after the stack frames. */
     static final int XDP_PACKET_REGION = FRAMES + 1;
     /** Region of an in-place XDP run's context ({@link #inPlaceXdp}). */
@@ -155,11 +163,15 @@ final class Execution implements EngineRun {
         }
         e.inUse = true;
         e.current = program;
+        e.stackWritten |= !program.stackUntouched;
         return e;
     }
 
     private void reset(boolean inPlaceXdp) {
-        java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
+        if (stackWritten) {
+            java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
+            stackWritten = false;
+        }
         for (int f = 1; f <= openFrames; f++) {
             memory.window(f + 1, 0, 0);
         }
@@ -168,6 +180,7 @@ final class Execution implements EngineRun {
             // Any other run: the kept regions of an in-place XDP run go, so that no address of this
             // run, not even a forged one, reaches that run's frame or context.
             xdpRegionsKept = false;
+            runContext = null;
         }
         int regions = xdpRegionsKept ? FRAMES + 3 : FRAMES + 1;
         if (memory.regionCount() != regions) {
@@ -185,7 +198,10 @@ final class Execution implements EngineRun {
         tailCallResult = 0;
         callbacks = 0;
         pendingR1 = 0;
-        java.util.Arrays.fill(registerScratch, 0);
+        if (registerScratchUsed) {
+            java.util.Arrays.fill(registerScratch, 0);
+            registerScratchUsed = false;
+        }
     }
 
     /**
@@ -193,14 +209,18 @@ final class Execution implements EngineRun {
      * thread's state) and frees the state for the thread's next run.
      */
     void release() {
+        // Only null is stored here: storing a reference into this long-lived object costs a GC
+        // barrier (a memory fence, with G1), several per run. The host environment and this
+        // state's own in-place XDP context stay (set again, if another, by the next run).
         current = null;
         tracer = null;
-        runContext = null;
+        if (runContext != inPlaceXdp) {
+            runContext = null;
+        }
         pendingTailCall = null;
         boundProgram = null;
         boundMaps = null;
         bindings = 0;
-        host = HostEnvironment.defaults();
         if (xdpRegionsKept) {
             // An in-place XDP run: its packet and context regions stay mapped for the thread's next
             // one (mapping regions costs more than an empty program's whole run), the packet's
@@ -264,8 +284,10 @@ final class Execution implements EngineRun {
                     + ", not a program loaded by a bpf4j runtime");
         }
         tailCalls++;
-        current = executable.interpreter();
-        return current;
+        Interpreter next = executable.interpreter();
+        stackWritten |= !next.stackUntouched;
+        current = next;
+        return next;
     }
 
     @Override
@@ -372,7 +394,10 @@ final class Execution implements EngineRun {
             return boundMaps;
         }
         List<BpfMap> programMaps = ((Interpreter) program).maps();
-        long[] all = programMaps.isEmpty() ? NO_MAPS : bind(programMaps, nextBindingArray(2 * programMaps.size()));
+        if (programMaps.isEmpty()) {
+            return NO_MAPS; // nothing to remember (and no reference to store)
+        }
+        long[] all = bind(programMaps, nextBindingArray(2 * programMaps.size()));
         boundMaps = all;
         boundProgram = program;
         return all;
@@ -493,6 +518,7 @@ final class Execution implements EngineRun {
 
     @Override
     public long[] registerScratch() {
+        registerScratchUsed = true;
         return registerScratch;
     }
 }

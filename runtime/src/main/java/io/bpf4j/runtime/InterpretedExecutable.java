@@ -54,7 +54,9 @@ final class InterpretedExecutable implements Executable {
     public long run(byte[] input, ExecutionTracer tracer) {
         Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
-        execution.host = host;
+        if (execution.host != host) {
+            execution.host = host;
+        }
         try {
             long address = input.length == 0 ? 0 : execution.memory.map("input", input);
             return interpreter.execute(execution, address, input.length, address, input.length, tracer);
@@ -74,8 +76,13 @@ final class InterpretedExecutable implements Executable {
         Interpreter interpreter = current.interpreter();
         Execution execution = Execution.startInPlaceXdp(interpreter);
         XdpContext context = execution.inPlaceXdp().inPlace(type, frame);
-        execution.host = host;
-        execution.runContext = context;
+        // Stored only if changed: see Execution.release
+        if (execution.host != host) {
+            execution.host = host;
+        }
+        if (execution.runContext != context) {
+            execution.runContext = context;
+        }
         try {
             long r1 = execution.enterInPlaceXdp(context);
             return interpreter.execute(execution, r1, 0, 0, 0, tracer);
@@ -90,7 +97,9 @@ final class InterpretedExecutable implements Executable {
         Objects.requireNonNull(context, "context");
         Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
-        execution.host = host;
+        if (execution.host != host) {
+            execution.host = host;
+        }
         execution.runContext = context;
         try {
             RunContext.Entry entry = context.enter(execution.memory);
