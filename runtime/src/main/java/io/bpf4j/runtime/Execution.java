@@ -57,17 +57,26 @@ final class Execution implements EngineRun {
     HostEnvironment host = HostEnvironment.defaults();
     /** The program-type side of the run, or null for a run on plain memory. */
     RunContext runContext;
-    /** A tail call compiled code asked for: the program to run next, with r1 {@link #pendingR1}. */
-    Interpreter pendingTailCall;
+    /**
+     * Whether compiled code at depth 0 made a tail call that found its target: then
+     * {@link #current} is the program to run next, with r1 {@link #pendingR1}. (A flag, not a
+     * reference: see {@link #release}.)
+     */
+    boolean tailCallPending;
     /** r0 of a tail call's target run for compiled code in a subprogram (see {@link #tailCall}). */
     long tailCallResult;
     /** How many helper callbacks (bpf_loop, for_each_map_elem) are running: tail calls are not allowed in them. */
     int callbacks;
     long pendingR1;
     private final long[] registerScratch = new long[6];
-    /** The last {@link #mapBindings} result, for the program it was made for (callbacks ask again and again). */
-    private DecodedProgram boundProgram;
-    private long[] boundMaps;
+    /**
+     * The last {@link #mapBindings} result for {@link #current}, which callbacks ask for again and
+     * again: index {@link #boundIndex} of {@link #bindingArrays}, valid while {@link #tailCalls}
+     * is {@link #boundAt} (current changes only by a tail call). Numbers, not references: see
+     * {@link #release}.
+     */
+    private int boundIndex;
+    private int boundAt = -1;
     /**
      * Arrays for {@link #mapBindings}, reused run after run: the k-th binding a run makes goes to
      * the k-th array, so no array is rewritten while a run may still hold it (a program bound
@@ -193,6 +202,9 @@ final class Execution implements EngineRun {
         depth = 0;
         remaining = 0;
         tailCalls = 0;
+        tailCallPending = false;
+        boundAt = -1;
+        bindings = 0;
         packetAddress = 0;
         packetLength = 0;
         tailCallResult = 0;
@@ -217,9 +229,8 @@ final class Execution implements EngineRun {
         if (runContext != inPlaceXdp) {
             runContext = null;
         }
-        pendingTailCall = null;
-        boundProgram = null;
-        boundMaps = null;
+        tailCallPending = false;
+        boundAt = -1;
         bindings = 0;
         if (xdpRegionsKept) {
             // An in-place XDP run: its packet and context regions stay mapped for the thread's next
@@ -390,16 +401,18 @@ final class Execution implements EngineRun {
 
     @Override
     public long[] mapBindings(DecodedProgram program) {
-        if (program == boundProgram) {
-            return boundMaps;
+        if (program == current && boundAt == tailCalls) {
+            return bindingArrays[boundIndex];
         }
         List<BpfMap> programMaps = ((Interpreter) program).maps();
         if (programMaps.isEmpty()) {
             return NO_MAPS; // nothing to remember (and no reference to store)
         }
         long[] all = bind(programMaps, nextBindingArray(2 * programMaps.size()));
-        boundMaps = all;
-        boundProgram = program;
+        if (program == current) {
+            boundIndex = bindings - 1;
+            boundAt = tailCalls;
+        }
         return all;
     }
 
@@ -501,7 +514,7 @@ final class Execution implements EngineRun {
             return true;
         }
         tailCallResult = 0;
-        pendingTailCall = target;
+        tailCallPending = true;
         pendingR1 = r1;
         return true;
     }

@@ -231,11 +231,11 @@ final class Interpreter implements DecodedProgram {
         // Compiled code returns from a tail call; its target runs here, so the JVM stack does not grow.
         for (;;) {
             long r0 = code.run(execution, r1, r2);
-            Interpreter next = execution.pendingTailCall;
-            if (next == null) {
+            if (!execution.tailCallPending) {
                 return r0;
             }
-            execution.pendingTailCall = null;
+            execution.tailCallPending = false;
+            Interpreter next = execution.current; // the target (Execution.tailCallTarget)
             r1 = execution.pendingR1;
             r2 = 0;
             code = next.compiled;
