@@ -467,6 +467,28 @@ final class Execution implements EngineRun {
         return r1;
     }
 
+    /**
+     * The frame of this state's copying XDP runs, loaded with {@code packet}: one page reused run
+     * after run (its headroom cleared by {@link io.bpf4j.runtime.types.XdpFrame#load}, the only part a
+     * program can reach without writing it first), or a frame of its own for a packet too large
+     * for a page.
+     */
+    io.bpf4j.runtime.types.XdpFrame copyFrame(io.bpf4j.runtime.types.XdpPacket packet) {
+        if (packet.data().length > ONE_PAGE_PACKET) {
+            return io.bpf4j.runtime.types.XdpFrame.of(packet);
+        }
+        io.bpf4j.runtime.types.XdpFrame frame = copyFrame;
+        if (frame == null) {
+            frame = copyFrame = new io.bpf4j.runtime.types.XdpFrame(ONE_PAGE_PACKET);
+        }
+        return frame.load(packet);
+    }
+
+    /** The largest packet a one-page frame holds. */
+    private static final int ONE_PAGE_PACKET = io.bpf4j.runtime.types.XdpPacket.FRAME_SIZE
+            - io.bpf4j.runtime.types.XdpPacket.HEADROOM - io.bpf4j.runtime.types.XdpPacket.SHARED_INFO_SIZE;
+    private io.bpf4j.runtime.types.XdpFrame copyFrame;
+
     @Override
     public boolean provenSafeHolds(DecodedProgram program) {
         ProgramType verified = ((Interpreter) program).verifiedType;

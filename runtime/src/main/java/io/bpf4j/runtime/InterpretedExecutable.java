@@ -2,6 +2,8 @@ package io.bpf4j.runtime;
 
 import io.bpf4j.runtime.internal.XdpContext;
 import io.bpf4j.runtime.types.XdpFrame;
+import io.bpf4j.runtime.types.XdpPacket;
+import io.bpf4j.runtime.types.XdpResult;
 import java.util.Objects;
 
 /** An {@link Executable} that runs its program in the {@link Interpreter}, or in its compiled form once it has one. */
@@ -72,9 +74,27 @@ final class InterpretedExecutable implements Executable {
     @Override
     public long runXdpInPlace(XdpFrame frame, ExecutionTracer tracer) {
         Code current = code;
-        ProgramType type = XdpContext.inPlaceType(current.program());
-        Interpreter interpreter = current.interpreter();
-        Execution execution = Execution.startInPlaceXdp(interpreter);
+        ProgramType type = XdpContext.typeOf(current.program(), "runXdpInPlace");
+        return runOnFrame(current.interpreter(), Execution.startInPlaceXdp(current.interpreter()), type, frame, tracer);
+    }
+
+    /**
+     * As {@link Executable}'s: the packet is copied into the thread's run state's own frame
+     * ({@link Execution#copyFrame}), run on in place, and copied out into the result, so that
+     * only the result is allocated.
+     */
+    @Override
+    public XdpResult runXdp(XdpPacket packet, ExecutionTracer tracer) {
+        Code current = code;
+        ProgramType type = XdpContext.typeOf(current.program(), "runXdp");
+        Execution execution = Execution.startInPlaceXdp(current.interpreter());
+        XdpFrame frame = execution.copyFrame(packet);
+        return XdpContext.result(runOnFrame(current.interpreter(), execution, type, frame, tracer), frame);
+    }
+
+    /** Runs on {@code frame} in place in {@code execution}, just started with {@link Execution#startInPlaceXdp}. */
+    private long runOnFrame(Interpreter interpreter, Execution execution, ProgramType type, XdpFrame frame,
+            ExecutionTracer tracer) {
         XdpContext context = execution.inPlaceXdp().inPlace(type, frame);
         // Stored only if changed: see Execution.release
         if (execution.host != host) {

@@ -155,14 +155,20 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
         updateWindow();
     }
 
-    /** The type of an in-place XDP run of {@code program}; throws if the program is of another type. */
-    public static ProgramType inPlaceType(Program program) {
-        return RunTypes.check(program, "runXdpInPlace", ProgramType.XDP);
+    /** The type of an XDP run ({@code run}, for the message) of {@code program}; throws if the program is of another type. */
+    public static ProgramType typeOf(Program program, String run) {
+        return RunTypes.check(program, run, ProgramType.XDP);
+    }
+
+    /** The result of a copying run that ran on {@code frame} in place: r0 and copies of what it left. */
+    public static XdpResult result(long r0, XdpFrame frame) {
+        byte[] metadata = frame.metaOffset() == frame.dataOffset() ? NO_BYTES : frame.metadata();
+        return new XdpResult(r0, XdpAction.of((int) r0), frame.packet(), metadata, frame.redirect());
     }
 
     /** Runs {@code executable} on {@code frame} in place as an XDP program; returns r0. */
     public static long runInPlace(Executable executable, XdpFrame frame, ExecutionTracer tracer) {
-        XdpContext context = new XdpContext(inPlaceType(executable.program()), frame);
+        XdpContext context = new XdpContext(typeOf(executable.program(), "runXdpInPlace"), frame);
         try {
             return executable.run(context, tracer);
         } finally {

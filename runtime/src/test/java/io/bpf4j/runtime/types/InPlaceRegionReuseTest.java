@@ -143,4 +143,47 @@ class InPlaceRegionReuseTest {
             assertThat(reader[0].runXdpInPlace(frame)).isEqualTo(10 << 16 | 60);
         }
     }
+
+    @Test
+    void copyingRunsOfPacketsOfAnySizeSeeTheirOwnPacket() {
+        byte[] large = new byte[5000]; // more than a page holds: a frame of its own
+        Arrays.fill(large, (byte) 30);
+        for (int i = 0; i < 2; i++) {
+            assertThat(READER.runXdp(XdpPacket.of(large)).returnValue()).isEqualTo(30 << 16 | 5000);
+            XdpResult small = READER.runXdp(XdpPacket.of(new byte[] {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}));
+            assertThat(small.returnValue()).isEqualTo(5 << 16 | 14);
+            assertThat(small.packet()).hasSize(14);
+            assertThat(small.metadata()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCopyingRunInsideACopyingRunHasItsOwnFrame() {
+        XdpResult[] innerResult = new XdpResult[1];
+        Executable[] reader = new Executable[1];
+        byte[] innerPacket = new byte[300];
+        Arrays.fill(innerPacket, (byte) 2);
+        BpfRuntime runtime = BpfRuntime.builder()
+                .helper(1001, "run_inner", (r1, r2, r3, r4, r5, ctx) -> {
+                    innerResult[0] = reader[0].runXdp(XdpPacket.of(innerPacket));
+                    return 0;
+                })
+                .build();
+        reader[0] = runtime.load(Program.of(ProgramType.XDP, "reader", Assembler.assemble(FIRST_BYTE_AND_LENGTH)));
+        Executable outer = runtime.load(Program.of(ProgramType.XDP, "outer", Assembler.assemble("""
+                r6 = r1
+                call 1001
+                r1 = r6
+                """ + FIRST_BYTE_AND_LENGTH)));
+        byte[] outerPacket = new byte[60];
+        Arrays.fill(outerPacket, (byte) 10);
+        for (int i = 0; i < 3; i++) {
+            XdpResult result = outer.runXdp(XdpPacket.of(outerPacket).withMetadata(new byte[] {1, 2, 3, 4}));
+            assertThat(result.returnValue()).isEqualTo(10 << 16 | 60);
+            assertThat(result.packet()).isEqualTo(outerPacket);
+            assertThat(result.metadata()).containsExactly(1, 2, 3, 4);
+            assertThat(innerResult[0].returnValue()).isEqualTo(2 << 16 | 300);
+            assertThat(innerResult[0].packet()).isEqualTo(innerPacket);
+        }
+    }
 }
