@@ -228,19 +228,27 @@ final class Interpreter implements DecodedProgram {
         if (code == null) {
             return interpret(execution, r1, r2);
         }
-        // Compiled code returns from a tail call; its target runs here, so the JVM stack does not grow.
+        long r0 = code.run(execution, r1, r2);
+        return execution.tailCallPending ? runTailCallTargets(execution) : r0;
+    }
+
+    /**
+     * Runs the targets of the tail calls compiled code made at depth 0: it returns from a tail
+     * call and its target runs here, so the JVM stack does not grow. (A call site of its own,
+     * apart from the entry program's in {@link #execute}: the JIT sees few classes at each.)
+     */
+    private static long runTailCallTargets(Execution execution) {
         for (;;) {
-            long r0 = code.run(execution, r1, r2);
-            if (!execution.tailCallPending) {
-                return r0;
-            }
             execution.tailCallPending = false;
             Interpreter next = execution.current; // the target (Execution.tailCallTarget)
-            r1 = execution.pendingR1;
-            r2 = 0;
-            code = next.compiled;
+            long r1 = execution.pendingR1;
+            CompiledCode code = next.compiled;
             if (code == null) {
-                return next.interpret(execution, r1, r2);
+                return next.interpret(execution, r1, 0);
+            }
+            long r0 = code.run(execution, r1, 0);
+            if (!execution.tailCallPending) {
+                return r0;
             }
         }
     }
