@@ -308,16 +308,18 @@ final class Execution implements EngineRun {
 
     private long mapStorage(BpfMap map) {
         boolean writable = (map.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
-        return memory.mapNamed(new MapRegionName(map), map.storage(), writable);
+        return memory.mapNamed(mapRegionNames, map.storage(), writable);
     }
 
-    /** A map storage region's name, made only if a message needs it. */
-    private record MapRegionName(BpfMap map) {
-        @Override
-        public String toString() {
-            return "map '" + map.name() + "'";
+    /** Names this run's map storage regions, only when a message needs it (no name is made per region). */
+    private final Memory.RegionNamer mapRegionNames = regionAddress -> {
+        for (int i = 0; i < maps.size(); i++) {
+            if (storageAddress[i] == regionAddress) {
+                return "map '" + maps.get(i).name() + "'";
+            }
         }
-    }
+        return "map storage";
+    };
 
     @Override
     public HostEnvironment host() {
