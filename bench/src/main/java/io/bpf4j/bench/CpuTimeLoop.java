@@ -20,6 +20,9 @@ import java.util.Locale;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.bpf4j.bench.CpuTimeLoop [program...]
  * </pre>
+ * {@code -Dbpf4j.runs=N} runs per round (100000), {@code -Dbpf4j.rounds=N} measured rounds (15),
+ * {@code -Dbpf4j.warmup=N} warm-up rounds (30); many rounds make it a loop to profile
+ * ({@code perf record} with {@code -XX:+DumpPerfMapAtExit}).
  */
 public final class CpuTimeLoop {
     private CpuTimeLoop() {}
@@ -33,9 +36,9 @@ public final class CpuTimeLoop {
             Executable executable = BenchmarkPrograms.load(name, runtime);
             XdpFrame frame = XdpFrame.of(XdpPacket.of(BenchmarkPrograms.frame()));
             long sink = 0;
-            int runs = 20_000;
-            double[] rounds = new double[15];
-            for (int round = -10; round < rounds.length; round++) {
+            int runs = Integer.getInteger("bpf4j.runs", 100_000);
+            double[] rounds = new double[Integer.getInteger("bpf4j.rounds", 15)];
+            for (int round = -Integer.getInteger("bpf4j.warmup", 30); round < rounds.length; round++) {
                 long start = threads.getCurrentThreadCpuTime();
                 for (int i = 0; i < runs; i++) {
                     sink += executable.runXdpInPlace(frame);
@@ -46,8 +49,8 @@ public final class CpuTimeLoop {
                 }
             }
             Arrays.sort(rounds);
-            System.out.printf(Locale.ROOT, "%-10s %9.1f ns/run (CPU, median of %d rounds; min %.1f) [%d]%n",
-                    name, rounds[rounds.length / 2], rounds.length, rounds[0], sink & 1);
+            System.out.printf(Locale.ROOT, "%-10s %9.1f ns/run (CPU, median of %d rounds; 10th percentile %.1f, min %.1f) [%d]%n",
+                    name, rounds[rounds.length / 2], rounds.length, rounds[rounds.length / 10], rounds[0], sink & 1);
         }
     }
 }

@@ -57,21 +57,37 @@ final class Execution implements EngineRun {
     HostEnvironment host = HostEnvironment.defaults();
     /** The program-type side of the run, or null for a run on plain memory. */
     RunContext runContext;
-    /** A tail call compiled code asked for: the program to run next, with r1 {@link #pendingR1}. */
-    Interpreter pendingTailCall;
+    /**
+     * Whether compiled code at depth 0 made a tail call that found its target: then
+     * {@link #current} is the program to run next, with r1 {@link #pendingR1}. (A flag, not a
+     * reference: see {@link #release}.)
+     */
+    boolean tailCallPending;
     /** r0 of a tail call's target run for compiled code in a subprogram (see {@link #tailCall}). */
     long tailCallResult;
     /** How many helper callbacks (bpf_loop, for_each_map_elem) are running: tail calls are not allowed in them. */
     int callbacks;
     long pendingR1;
     private final long[] registerScratch = new long[6];
-    /** The last {@link #mapBindings} result, for the program it was made for (callbacks ask again and again). */
-    private DecodedProgram boundProgram;
-    private long[] boundMaps;
-    /** The first program bound in this run; its bindings go to an array reused run after run. */
-    private DecodedProgram entryProgram;
-    private long[] entryMaps = new long[8];
+    /**
+     * The last {@link #mapBindings} result for {@link #current}, which callbacks ask for again and
+     * again: index {@link #boundIndex} of {@link #bindingArrays}, valid while {@link #tailCalls}
+     * is {@link #boundAt} (current changes only by a tail call). Numbers, not references: see
+     * {@link #release}.
+     */
+    private int boundIndex;
+    private int boundAt = -1;
+    /**
+     * Arrays for {@link #mapBindings}, reused run after run: the k-th binding a run makes goes to
+     * the k-th array, so no array is rewritten while a run may still hold it (a program bound
+     * again later in the run, after a tail call, gets the next array).
+     */
+    private long[][] bindingArrays = new long[2][8];
+    /** How many of {@link #bindingArrays} this run has used. */
+    private int bindings;
     private static final long[] NO_MAPS = new long[0];
+    /** The XDP context of this state's in-place runs, reused run after run (see {@link #inPlaceXdp}). */
+    private io.bpf4j.runtime.internal.XdpContext inPlaceXdp;
 
     /**
      * Each thread's run state, reused by its runs: creating an address space and stack frames
@@ -91,6 +107,25 @@ final class Execution implements EngineRun {
     private int openFrames;
     /** Whether a run is using this state now. */
     private boolean inUse;
+    /**
+     * Whether the stack may hold bytes a run wrote, to be zeroed before the next run: false only
+     * while every program that ran on this state since the last zeroing was
+     * {@link Interpreter#stackUntouched} (set at the start of a run and at each tail call).
+     */
+    private boolean stackWritten;
+    /** Whether a run asked for {@link #registerScratch} since it was last zeroed. */
+    private boolean registerScratchUsed;
+    /** Region of an in-place XDP run's frame buffer: the first after the stack frames. */
+    static final int XDP_PACKET_REGION = FRAMES + 1;
+    /** Region of an in-place XDP run's context ({@link #inPlaceXdp}). */
+    static final int XDP_CONTEXT_REGION = FRAMES + 2;
+    /**
+     * Whether regions {@link #XDP_PACKET_REGION} and {@link #XDP_CONTEXT_REGION} are those of
+     * {@link #inPlaceXdp}: mapped by an in-place XDP run (this one or, with the packet's window
+     * closed, the last one), kept for the next such run. Only an in-place XDP run keeps them
+     * (see {@link #reset}).
+     */
+    private boolean xdpRegionsKept;
 
     private Execution() {
         MemorySegment stack = MemorySegment.ofArray(stackWords);
@@ -117,36 +152,68 @@ final class Execution implements EngineRun {
      * {@link #release} must follow.
      */
     static Execution start(Interpreter program) {
+        return start(program, false);
+    }
+
+    /**
+     * As {@link #start(Interpreter)}, for an in-place XDP run ({@link #enterInPlaceXdp} follows):
+     * the thread's state may keep the packet and context regions of its last in-place XDP run.
+     */
+    static Execution startInPlaceXdp(Interpreter program) {
+        return start(program, true);
+    }
+
+    private static Execution start(Interpreter program, boolean inPlaceXdp) {
         Execution e = POOL.get();
         if (e.inUse) {
             e = new Execution();
         } else {
-            e.reset();
+            e.reset(inPlaceXdp);
         }
         e.inUse = true;
         e.current = program;
+        e.stackWritten |= !program.stackUntouched;
         return e;
     }
 
-    private void reset() {
-        java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
+    private void reset(boolean inPlaceXdp) {
+        if (stackWritten) {
+            java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
+            stackWritten = false;
+        }
         for (int f = 1; f <= openFrames; f++) {
             memory.window(f + 1, 0, 0);
         }
         openFrames = 0;
-        if (memory.regionCount() != FRAMES + 1) {
-            memory.truncate(FRAMES + 1); // release() does it; a run abandoned without it did not
+        if (!inPlaceXdp) {
+            // Any other run: the kept regions of an in-place XDP run go, so that no address of this
+            // run, not even a forged one, reaches that run's frame or context.
+            xdpRegionsKept = false;
+            runContext = null;
+        }
+        int regions = xdpRegionsKept ? FRAMES + 3 : FRAMES + 1;
+        if (memory.regionCount() != regions) {
+            memory.truncate(regions); // release() does it; a run abandoned without it did not
+        }
+        if (xdpRegionsKept) {
+            memory.window(XDP_PACKET_REGION, 0, 0); // closed until enterInPlaceXdp opens it
         }
         pc = 0;
         depth = 0;
         remaining = 0;
         tailCalls = 0;
+        tailCallPending = false;
+        boundAt = -1;
+        bindings = 0;
         packetAddress = 0;
         packetLength = 0;
         tailCallResult = 0;
         callbacks = 0;
         pendingR1 = 0;
-        java.util.Arrays.fill(registerScratch, 0);
+        if (registerScratchUsed) {
+            java.util.Arrays.fill(registerScratch, 0);
+            registerScratchUsed = false;
+        }
     }
 
     /**
@@ -154,15 +221,26 @@ final class Execution implements EngineRun {
      * thread's state) and frees the state for the thread's next run.
      */
     void release() {
+        // Only null is stored here: storing a reference into this long-lived object costs a GC
+        // barrier (a memory fence, with G1), several per run. The host environment and this
+        // state's own in-place XDP context stay (set again, if another, by the next run).
         current = null;
         tracer = null;
-        runContext = null;
-        pendingTailCall = null;
-        boundProgram = null;
-        boundMaps = null;
-        entryProgram = null;
-        host = HostEnvironment.defaults();
-        memory.truncate(FRAMES + 1);
+        if (runContext != inPlaceXdp) {
+            runContext = null;
+        }
+        tailCallPending = false;
+        boundAt = -1;
+        bindings = 0;
+        if (xdpRegionsKept) {
+            // An in-place XDP run: its packet and context regions stay mapped for the thread's next
+            // one (mapping regions costs more than an empty program's whole run), the packet's
+            // window closed; every other run drops them first (reset).
+            memory.truncate(FRAMES + 3);
+            memory.window(XDP_PACKET_REGION, 0, 0);
+        } else {
+            memory.truncate(FRAMES + 1);
+        }
         for (int i = 0; i < maps.size(); i++) {
             storageAddress[i] = 0;
         }
@@ -185,9 +263,8 @@ final class Execution implements EngineRun {
      * Resolves a program's maps for its {@code lddw} map references: the handle of map {@code i}
      * at index {@code 2 * i}, the storage address of array map {@code i} at {@code 2 * i + 1}.
      */
-    private long[] bind(List<BpfMap> programMaps, long[] into) {
+    private long[] bind(List<BpfMap> programMaps, long[] all) {
         int n = programMaps.size();
-        long[] all = into.length >= 2 * n ? into : new long[2 * n];
         for (int i = 0; i < n; i++) {
             BpfMap map = programMaps.get(i);
             all[2 * i] = mapHandle(map);
@@ -218,8 +295,10 @@ final class Execution implements EngineRun {
                     + ", not a program loaded by a bpf4j runtime");
         }
         tailCalls++;
-        current = executable.interpreter();
-        return current;
+        Interpreter next = executable.interpreter();
+        stackWritten |= !next.stackUntouched;
+        current = next;
+        return next;
     }
 
     @Override
@@ -229,16 +308,18 @@ final class Execution implements EngineRun {
 
     private long mapStorage(BpfMap map) {
         boolean writable = (map.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
-        return memory.mapNamed(new MapRegionName(map), map.storage(), writable);
+        return memory.mapNamed(mapRegionNames, map.storage(), writable);
     }
 
-    /** A map storage region's name, made only if a message needs it. */
-    private record MapRegionName(BpfMap map) {
-        @Override
-        public String toString() {
-            return "map '" + map.name() + "'";
+    /** Names this run's map storage regions, only when a message needs it (no name is made per region). */
+    private final Memory.RegionNamer mapRegionNames = regionAddress -> {
+        for (int i = 0; i < maps.size(); i++) {
+            if (storageAddress[i] == regionAddress) {
+                return "map '" + maps.get(i).name() + "'";
+            }
         }
-    }
+        return "map storage";
+    };
 
     @Override
     public HostEnvironment host() {
@@ -322,26 +403,93 @@ final class Execution implements EngineRun {
 
     @Override
     public long[] mapBindings(DecodedProgram program) {
-        if (program == boundProgram) {
-            return boundMaps;
+        if (program == current && boundAt == tailCalls) {
+            return bindingArrays[boundIndex];
         }
         List<BpfMap> programMaps = ((Interpreter) program).maps();
-        long[] all;
         if (programMaps.isEmpty()) {
-            all = NO_MAPS;
-        } else if (program == entryProgram) {
-            all = entryMaps;
-        } else if (entryProgram == null) {
-            // The run's first program: the same maps in the same order run after run, into the same array.
-            all = entryMaps = bind(programMaps, entryMaps);
-            entryProgram = program;
-        } else {
-            all = bind(programMaps, NO_MAPS);
+            return NO_MAPS; // nothing to remember (and no reference to store)
         }
-        boundMaps = all;
-        boundProgram = program;
+        long[] all = bind(programMaps, nextBindingArray(2 * programMaps.size()));
+        if (program == current) {
+            boundIndex = bindings - 1;
+            boundAt = tailCalls;
+        }
         return all;
     }
+
+    /** The next of {@link #bindingArrays} for this run, of at least {@code length} longs. */
+    private long[] nextBindingArray(int length) {
+        if (bindings == bindingArrays.length) {
+            bindingArrays = java.util.Arrays.copyOf(bindingArrays, bindings * 2);
+        }
+        long[] array = bindingArrays[bindings];
+        if (array == null || array.length < length) {
+            array = bindingArrays[bindings] = new long[Math.max(8, length)];
+        }
+        bindings++;
+        return array;
+    }
+
+    /**
+     * The context of this state's in-place XDP runs: one object serves run after run, set up
+     * afresh by each ({@link io.bpf4j.runtime.internal.XdpContext#inPlace}), so that such a run
+     * allocates nothing. A nested run (a helper running a program) has a state, and so a context,
+     * of its own.
+     */
+    io.bpf4j.runtime.internal.XdpContext inPlaceXdp() {
+        io.bpf4j.runtime.internal.XdpContext context = inPlaceXdp;
+        if (context == null) {
+            context = inPlaceXdp = new io.bpf4j.runtime.internal.XdpContext();
+        }
+        return context;
+    }
+
+    /**
+     * Maps the frame and context of an in-place XDP run started with {@link #startInPlaceXdp},
+     * whose context is {@link #inPlaceXdp} set up for the run, and returns the context pointer
+     * (r1). The regions of the thread's last in-place XDP run are reused when they are still
+     * mapped: the packet region is pointed at this run's frame if it is another, and its window
+     * opened at the frame's pointers.
+     */
+    long enterInPlaceXdp(io.bpf4j.runtime.internal.XdpContext context) {
+        if (context != inPlaceXdp || !inUse) {
+            throw new IllegalStateException("not an in-place XDP run of this state");
+        }
+        if (xdpRegionsKept) {
+            memory.repoint(XDP_PACKET_REGION, context.frameBuffer());
+            context.enterMapped(memory, (long) XDP_PACKET_REGION << Memory.REGION_SHIFT);
+            return (long) XDP_CONTEXT_REGION << Memory.REGION_SHIFT;
+        }
+        if (memory.regionCount() != XDP_PACKET_REGION) {
+            throw new IllegalStateException("in-place XDP regions must be the first after the stack frames");
+        }
+        long r1 = context.mapRegions(memory);
+        xdpRegionsKept = true;
+        return r1;
+    }
+
+    /**
+     * The frame of this state's copying XDP runs, loaded with {@code packet}: one page reused run
+     * after run (its headroom cleared by {@link io.bpf4j.runtime.types.XdpFrame#load}, the only part a
+     * program can reach without writing it first), or a frame of its own for a packet too large
+     * for a page.
+     */
+    io.bpf4j.runtime.types.XdpFrame copyFrame(io.bpf4j.runtime.types.XdpPacket packet) {
+        if (packet.data().length > ONE_PAGE_PACKET) {
+            return io.bpf4j.runtime.types.XdpFrame.of(packet);
+        }
+        io.bpf4j.runtime.types.XdpFrame frame = copyFrame;
+        if (frame == null) {
+            frame = copyFrame = new io.bpf4j.runtime.types.XdpFrame(ONE_PAGE_PACKET);
+        }
+        return frame.load(packet);
+    }
+
+    /** The largest packet a one-page frame holds. */
+    private static final int ONE_PAGE_PACKET = io.bpf4j.runtime.types.XdpPacket.FRAME_SIZE
+            - io.bpf4j.runtime.types.XdpPacket.HEADROOM - io.bpf4j.runtime.types.XdpPacket.SHARED_INFO_SIZE;
+    private io.bpf4j.runtime.types.XdpFrame copyFrame;
 
     @Override
     public boolean provenSafeHolds(DecodedProgram program) {
@@ -390,7 +538,7 @@ final class Execution implements EngineRun {
             return true;
         }
         tailCallResult = 0;
-        pendingTailCall = target;
+        tailCallPending = true;
         pendingR1 = r1;
         return true;
     }
@@ -407,6 +555,7 @@ final class Execution implements EngineRun {
 
     @Override
     public long[] registerScratch() {
+        registerScratchUsed = true;
         return registerScratch;
     }
 }

@@ -1,5 +1,9 @@
 package io.bpf4j.runtime;
 
+import io.bpf4j.runtime.internal.XdpContext;
+import io.bpf4j.runtime.types.XdpFrame;
+import io.bpf4j.runtime.types.XdpPacket;
+import io.bpf4j.runtime.types.XdpResult;
 import java.util.Objects;
 
 /** An {@link Executable} that runs its program in the {@link Interpreter}, or in its compiled form once it has one. */
@@ -52,7 +56,9 @@ final class InterpretedExecutable implements Executable {
     public long run(byte[] input, ExecutionTracer tracer) {
         Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
-        execution.host = host;
+        if (execution.host != host) {
+            execution.host = host;
+        }
         try {
             long address = input.length == 0 ? 0 : execution.memory.map("input", input);
             return interpreter.execute(execution, address, input.length, address, input.length, tracer);
@@ -61,12 +67,59 @@ final class InterpretedExecutable implements Executable {
         }
     }
 
+    /**
+     * As {@link Executable}'s, without allocating: the context is the thread's run state's own
+     * (see {@link Execution#inPlaceXdp}), set up afresh for this run.
+     */
+    @Override
+    public long runXdpInPlace(XdpFrame frame, ExecutionTracer tracer) {
+        Code current = code;
+        ProgramType type = XdpContext.typeOf(current.program(), "runXdpInPlace");
+        return runOnFrame(current.interpreter(), Execution.startInPlaceXdp(current.interpreter()), type, frame, tracer);
+    }
+
+    /**
+     * As {@link Executable}'s: the packet is copied into the thread's run state's own frame
+     * ({@link Execution#copyFrame}), run on in place, and copied out into the result, so that
+     * only the result is allocated.
+     */
+    @Override
+    public XdpResult runXdp(XdpPacket packet, ExecutionTracer tracer) {
+        Code current = code;
+        ProgramType type = XdpContext.typeOf(current.program(), "runXdp");
+        Execution execution = Execution.startInPlaceXdp(current.interpreter());
+        XdpFrame frame = execution.copyFrame(packet);
+        return XdpContext.result(runOnFrame(current.interpreter(), execution, type, frame, tracer), frame);
+    }
+
+    /** Runs on {@code frame} in place in {@code execution}, just started with {@link Execution#startInPlaceXdp}. */
+    private long runOnFrame(Interpreter interpreter, Execution execution, ProgramType type, XdpFrame frame,
+            ExecutionTracer tracer) {
+        XdpContext context = execution.inPlaceXdp().inPlace(type, frame);
+        // Stored only if changed: see Execution.release
+        if (execution.host != host) {
+            execution.host = host;
+        }
+        if (execution.runContext != context) {
+            execution.runContext = context;
+        }
+        try {
+            long r1 = execution.enterInPlaceXdp(context);
+            return interpreter.execute(execution, r1, 0, 0, 0, tracer);
+        } finally {
+            execution.release();
+            context.leave();
+        }
+    }
+
     @Override
     public long run(RunContext context, ExecutionTracer tracer) {
         Objects.requireNonNull(context, "context");
         Interpreter interpreter = code.interpreter();
         Execution execution = interpreter.newExecution();
-        execution.host = host;
+        if (execution.host != host) {
+            execution.host = host;
+        }
         execution.runContext = context;
         try {
             RunContext.Entry entry = context.enter(execution.memory);

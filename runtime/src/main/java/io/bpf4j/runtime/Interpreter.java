@@ -60,6 +60,15 @@ final class Interpreter implements DecodedProgram {
     volatile CompiledCode compiled;
     /** AUTO mode: compiles in the background after this many runs; null when not in AUTO mode. */
     AutoCompilation autoCompilation;
+    /**
+     * Whether no run of this program can write the stack: it was verified and no instruction
+     * names r10. r10 is the only source of stack addresses, and the verifier lets no other value
+     * (a scalar, a pointer loaded from a map) be dereferenced as one, so such a program, its
+     * functions and callbacks never reach a stack byte; helpers get only pointers it holds. An
+     * unverified program can forge stack addresses and is never stack-untouched. After runs of
+     * such programs only, the stack needs no zeroing ({@link Execution}).
+     */
+    final boolean stackUntouched;
 
     Interpreter(Instructions code, List<BpfMap> maps, HelperRegistry helpers, long instructionBudget) {
         this(code, maps, helpers, instructionBudget, false);
@@ -83,8 +92,10 @@ final class Interpreter implements DecodedProgram {
         offsets = new short[n];
         imms = new long[n];
         helperAt = new HelperFunction[n];
+        boolean namesR10 = false;
         for (int pc = 0; pc < n; pc++) {
             Instruction insn = code.get(pc);
+            namesR10 |= insn.dst() == FRAME_POINTER || insn.src() == FRAME_POINTER;
             opcodes[pc] = insn.opcode();
             dsts[pc] = (byte) insn.dst();
             srcs[pc] = (byte) insn.src();
@@ -124,6 +135,7 @@ final class Interpreter implements DecodedProgram {
                 }
             }
         }
+        stackUntouched = verified && !namesR10;
     }
 
     /** Stands for a helper the runtime lacks, called where the verifier proved no run reaches. */
@@ -216,19 +228,27 @@ final class Interpreter implements DecodedProgram {
         if (code == null) {
             return interpret(execution, r1, r2);
         }
-        // Compiled code returns from a tail call; its target runs here, so the JVM stack does not grow.
+        long r0 = code.run(execution, r1, r2);
+        return execution.tailCallPending ? runTailCallTargets(execution) : r0;
+    }
+
+    /**
+     * Runs the targets of the tail calls compiled code made at depth 0: it returns from a tail
+     * call and its target runs here, so the JVM stack does not grow. (A call site of its own,
+     * apart from the entry program's in {@link #execute}: the JIT sees few classes at each.)
+     */
+    private static long runTailCallTargets(Execution execution) {
         for (;;) {
-            long r0 = code.run(execution, r1, r2);
-            Interpreter next = execution.pendingTailCall;
-            if (next == null) {
-                return r0;
-            }
-            execution.pendingTailCall = null;
-            r1 = execution.pendingR1;
-            r2 = 0;
-            code = next.compiled;
+            execution.tailCallPending = false;
+            Interpreter next = execution.current; // the target (Execution.tailCallTarget)
+            long r1 = execution.pendingR1;
+            CompiledCode code = next.compiled;
             if (code == null) {
-                return next.interpret(execution, r1, r2);
+                return next.interpret(execution, r1, 0);
+            }
+            long r0 = code.run(execution, r1, 0);
+            if (!execution.tailCallPending) {
+                return r0;
             }
         }
     }

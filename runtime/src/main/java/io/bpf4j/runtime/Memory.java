@@ -173,6 +173,20 @@ public final class Memory {
         return count;
     }
 
+    /**
+     * Names regions by their address: one object can name many regions (a run's map regions), so
+     * that mapping a region allocates no name.
+     */
+    interface RegionNamer {
+        String nameOf(long regionAddress);
+    }
+
+    /** The name of region {@code id}, for messages. */
+    private String nameOf(int id) {
+        Object name = names[id];
+        return name instanceof RegionNamer namer ? namer.nameOf((long) id << REGION_SHIFT) : String.valueOf(name);
+    }
+
     /** Id of a mapped region with bytes (not the null region, not a context) that {@code address} falls in. */
     private int byteRegion(long address) {
         long id = address >>> REGION_SHIFT;
@@ -193,7 +207,7 @@ public final class Memory {
         long to = end - (start & ~OFFSET_MASK);
         if (to < from || to > segments[id].byteSize()) {
             throw new IllegalArgumentException(String.format("window [0x%x, 0x%x) is not within region '%s' of %d bytes",
-                    start, end, names[id], segments[id].byteSize()));
+                    start, end, nameOf(id), segments[id].byteSize()));
         }
         starts[id] = from;
         ends[id] = to;
@@ -220,13 +234,29 @@ public final class Memory {
         int id = byteRegion(address);
         if (segment.byteSize() > Integer.MAX_VALUE || segment.byteSize() < ends[id]) {
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes cannot replace region '"
-                    + names[id] + "', whose window ends at offset " + ends[id]);
+                    + nameOf(id) + "', whose window ends at offset " + ends[id]);
         }
         if (writable[id] && segment.isReadOnly()) {
-            throw new IllegalArgumentException("region " + names[id] + " is writable, the segment is read-only");
+            throw new IllegalArgumentException("region " + nameOf(id) + " is writable, the segment is read-only");
         }
         segments[id] = segment;
         arrays[id] = wholeByteArray(segment);
+    }
+
+    /**
+     * Puts {@code segment} behind region {@code id}, a writable region with bytes, if another
+     * segment is there: how a run state reuses a region for the next run's buffer. The window is
+     * the caller's to set.
+     */
+    void repoint(int id, MemorySegment segment) {
+        if (segments[id] != segment) {
+            if (segment.byteSize() > Integer.MAX_VALUE || segment.isReadOnly() || contexts[id] != null || !writable[id]) {
+                throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes cannot replace region '"
+                        + nameOf(id) + "'");
+            }
+            segments[id] = segment;
+            arrays[id] = wholeByteArray(segment);
+        }
     }
 
     /** The array behind {@code segment} if it is exactly a whole {@code byte[]}, else null. */
@@ -293,18 +323,18 @@ public final class Memory {
             long start = starts[r];
             long end = ends[r];
             if (contexts[r] != null) {
-                reason = "region '" + names[r] + "' is a program context: only the program's own loads and stores"
+                reason = "region '" + nameOf(r) + "' is a program context: only the program's own loads and stores"
                         + " of its fields may access it, not helpers or atomic operations";
             } else if (write && !writable[r] && offset >= start && offset <= end - size) {
-                reason = "region '" + names[r] + "' is read-only";
+                reason = "region '" + nameOf(r) + "' is read-only";
             } else if (start == 0 && end == 0 && segments[r].byteSize() > 0) {
-                reason = what + " at offset " + (int) address + " of region '" + names[r]
+                reason = what + " at offset " + (int) address + " of region '" + nameOf(r)
                         + "', which has no accessible bytes now (a stack frame the run has not reached)";
             } else if (start == 0 && end == segments[r].byteSize()) {
-                reason = what + " at offset " + (int) address + " of region '" + names[r] + "', which has "
+                reason = what + " at offset " + (int) address + " of region '" + nameOf(r) + "', which has "
                         + end + " bytes";
             } else {
-                reason = what + " at offset " + (int) address + " of region '" + names[r]
+                reason = what + " at offset " + (int) address + " of region '" + nameOf(r)
                         + "', outside its accessible bytes (offsets " + start + " to " + end + ", " + (end - start)
                         + " bytes)";
             }
@@ -532,6 +562,6 @@ public final class Memory {
     /** Name of the region an address falls in, or null: for messages and traces. */
     public String regionName(long address) {
         long id = address >>> REGION_SHIFT;
-        return id > 0 && id < count ? String.valueOf(names[(int) id]) : null;
+        return id > 0 && id < count ? nameOf((int) id) : null;
     }
 }

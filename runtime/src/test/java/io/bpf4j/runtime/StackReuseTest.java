@@ -131,4 +131,55 @@ class StackReuseTest {
         assertThat(r0).isEqualTo(0x3c);
         assertThat(load(DEEP_READER).run(new byte[0])).isZero();
     }
+
+    // ------------------------------------------------------------ runs that skip the zeroing
+
+    /** Returns 5 without naming r10: verified, it can reach no stack byte (Interpreter.stackUntouched). */
+    private static final Program UNTOUCHED = Program.of("untouched", code(mov64(R0, 5), exit()));
+
+    /** Writes 0x55 into frame 0 through a forged address, without naming r10. */
+    private static final Program FORGED_WRITER = Program.of("forged", code(
+            lddw(R1, (1L << 32) + 504), st(DW, R1, 0, 0x55), mov64(R0, 0), exit()));
+
+    @Test
+    void aStackUntouchedRunBetweenAWriterAndAReaderDoesNotLetTheWritesThrough() {
+        BpfRuntime runtime = BpfRuntime.create();
+        Executable untouched = runtime.load(UNTOUCHED, new java.util.BitSet()); // loaded as verified
+        Executable write = runtime.load(WRITE);
+        Executable read = runtime.load(READ);
+        for (int i = 0; i < 3; i++) {
+            assertThat(write.run(new byte[0])).isEqualTo(0x1122334455667788L);
+            assertThat(untouched.run(new byte[0])).isEqualTo(5);
+            assertThat(untouched.run(new byte[0])).isEqualTo(5);
+            assertThat(read.run(new byte[0])).isZero();
+        }
+    }
+
+    @Test
+    void anUnverifiedProgramThatNeverNamesR10StillHasItsWritesZeroed() {
+        BpfRuntime runtime = BpfRuntime.create();
+        Executable forged = runtime.load(FORGED_WRITER);
+        Executable read = runtime.load(READ);
+        for (int i = 0; i < 3; i++) {
+            assertThat(forged.run(new byte[0])).isZero();
+            assertThat(read.run(new byte[0])).isZero();
+        }
+    }
+
+    @Test
+    void aTailCallFromAStackUntouchedProgramToAWriterHasItsWritesZeroed() {
+        BpfRuntime runtime = BpfRuntime.create();
+        io.bpf4j.runtime.maps.ProgArrayMap jumps = (io.bpf4j.runtime.maps.ProgArrayMap) io.bpf4j.runtime.maps.Maps.create(
+                io.bpf4j.runtime.maps.MapDefinition.of(io.bpf4j.runtime.maps.MapType.PROG_ARRAY, 4, 4, 4).withName("jumps"));
+        jumps.setProgram(0, runtime.load(WRITE));
+        Program dispatcher = Program.of("dispatch", code(
+                io.bpf4j.isa.Instruction.lddw(R2, PSEUDO_MAP_FD, 0), mov64(R3, 0), call(Interpreter.TAIL_CALL_HELPER),
+                mov64(R0, 99), exit()), java.util.List.of(jumps));
+        Executable dispatch = runtime.load(dispatcher, new java.util.BitSet()); // verified, never names r10
+        Executable read = runtime.load(READ);
+        for (int i = 0; i < 3; i++) {
+            assertThat(dispatch.run(new byte[0])).isEqualTo(0x1122334455667788L);
+            assertThat(read.run(new byte[0])).isZero();
+        }
+    }
 }

@@ -6,6 +6,7 @@ import io.bpf4j.runtime.ContextAccess;
 import io.bpf4j.runtime.Executable;
 import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.Memory;
+import io.bpf4j.runtime.Program;
 import io.bpf4j.runtime.ProgramType;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.XdpAction;
@@ -34,22 +35,24 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
     static final int MAX_META_LENGTH = 255;
     static final int ETH_HLEN = 14;
 
-    private final ProgramType type;
-    private final int ingressIfindex;
-    private final int rxQueueIndex;
-    private final int egressIfindex;
+    // Not final: an in-place context is reused run after run by its thread's run state (see
+    // inPlace(ProgramType, XdpFrame)); a copying run's context is made for that run alone.
+    private ProgramType type;
+    private int ingressIfindex;
+    private int rxQueueIndex;
+    private int egressIfindex;
     /** The caller's frame an in-place run works on, or null for a run on a copy of a packet. */
-    private final XdpFrame inPlace;
+    private XdpFrame inPlace;
     /**
      * The frame's bytes: plain array copies move packets in and out, which cost far less than
      * segment copies from arrays (each wraps the array in a new segment). Atomics on a
      * {@code byte[]} region go through {@link Memory}'s lock, which is still atomic: the frame
      * belongs to this run alone.
      */
-    private final byte[] bytes;
-    private final MemorySegment buffer;
+    private byte[] bytes;
+    private MemorySegment buffer;
     /** Offset of data_hard_end: the frame less the shared-info block. */
-    private final int hardEnd;
+    private int hardEnd;
     private Memory memory;
     private long base;
     private int meta;
@@ -91,29 +94,100 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
 
     /** A run in place on the caller's frame: nothing is copied. */
     public XdpContext(ProgramType type, XdpFrame frame) {
-        this.type = type;
+        inPlace(type, frame);
+    }
+
+    /** A context for in-place runs, to be {@link #inPlace(ProgramType, XdpFrame) set up} for each. */
+    public XdpContext() {}
+
+    /**
+     * Sets this context up for a run in place on {@code frame}, as a fresh one would be: how one
+     * thread's run state reuses one context run after run instead of allocating one per run.
+     * {@link #leave()} must follow the run. References are stored only when they change: a reused
+     * context is old, and each reference store into it costs a GC barrier.
+     */
+    public XdpContext inPlace(ProgramType type, XdpFrame frame) {
+        if (this.type != type) {
+            this.type = type;
+        }
+        if (this.inPlace != frame) {
+            this.inPlace = frame;
+            this.buffer = frame.buffer();
+            this.hardEnd = (int) buffer.byteSize();
+        }
         this.ingressIfindex = frame.ingressIfindex();
         this.rxQueueIndex = frame.rxQueueIndex();
         this.egressIfindex = frame.egressIfindex();
-        this.inPlace = frame;
-        this.buffer = frame.buffer();
-        this.bytes = null;
-        this.hardEnd = (int) buffer.byteSize();
         this.meta = frame.metaOffset();
         this.data = frame.dataOffset();
         this.end = frame.endOffset();
+        this.redirect = null;
+        return this;
+    }
+
+    /**
+     * Ends an in-place run: leaves the frame as the program left it, pointers and redirect
+     * included (even after a fault). A reused context keeps the frame (and the run state its
+     * memory) for the next run: one frame per thread stays reachable until that thread's next
+     * in-place run, which is how its regions are reused without being mapped again.
+     */
+    public void leave() {
+        Redirect left = redirect;
+        redirect = null;
+        inPlace.leftAt(meta, data, end, left);
+    }
+
+    /** The frame's buffer this context is set up for. */
+    public MemorySegment frameBuffer() {
+        return buffer;
+    }
+
+    /**
+     * For an in-place run whose regions the run state kept mapped from the last run on this
+     * context: the packet region at {@code packetBase} has this context's frame buffer behind it
+     * (its window closed since); opens the window from data_meta to data_end.
+     */
+    public void enterMapped(Memory runMemory, long packetBase) {
+        if (memory != runMemory) {
+            memory = runMemory;
+        }
+        base = packetBase;
+        updateWindow();
+    }
+
+    /** The type of an XDP run ({@code run}, for the message) of {@code program}; throws if the program is of another type. */
+    public static ProgramType typeOf(Program program, String run) {
+        return RunTypes.check(program, run, ProgramType.XDP);
+    }
+
+    /** The result of a copying run that ran on {@code frame} in place: r0 and copies of what it left. */
+    public static XdpResult result(long r0, XdpFrame frame) {
+        byte[] metadata = frame.metaOffset() == frame.dataOffset() ? NO_BYTES : frame.metadata();
+        return new XdpResult(r0, XdpAction.of((int) r0), frame.packet(), metadata, frame.redirect());
     }
 
     /** Runs {@code executable} on {@code frame} in place as an XDP program; returns r0. */
     public static long runInPlace(Executable executable, XdpFrame frame, ExecutionTracer tracer) {
-        XdpContext context = new XdpContext(RunTypes.check(executable.program(), "runXdpInPlace", ProgramType.XDP), frame);
+        XdpContext context = new XdpContext(typeOf(executable.program(), "runXdpInPlace"), frame);
         try {
             return executable.run(context, tracer);
         } finally {
-            // Even after a fault: the frame is left as the program left it, pointers included.
-            frame.leftAt(context.meta, context.data, context.end, context.redirect);
+            context.leave();
         }
     }
+
+    /**
+     * Maps the frame and the context into {@code runMemory} (what
+     * {@link #enter} does) and returns the context pointer: an in-place run takes it without an {@link Entry}.
+     */
+    public long mapRegions(Memory runMemory) {
+        this.memory = runMemory;
+        this.base = runMemory.map("packet", buffer, true);
+        updateWindow();
+        return runMemory.mapContext(CONTEXT_REGION, this);
+    }
+
+    private static final String CONTEXT_REGION = "context (" + STRUCT + ")";
 
     /** Runs {@code executable} on {@code packet} as an XDP program. */
     public static XdpResult run(Executable executable, XdpPacket packet, ExecutionTracer tracer) {
@@ -152,11 +226,7 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
 
     @Override
     public Entry enter(Memory runMemory) {
-        this.memory = runMemory;
-        this.base = runMemory.map("packet", buffer, true);
-        updateWindow();
-        long context = runMemory.mapContext("context (" + STRUCT + ")", this);
-        return new Entry(context, 0, 0); // XDP programs cannot use legacy packet loads
+        return new Entry(mapRegions(runMemory), 0, 0); // XDP programs cannot use legacy packet loads
     }
 
     private void updateWindow() {
