@@ -34,13 +34,19 @@ class ContextFieldLoadTest {
         return Program.of(ProgramType.XDP, "ctx_fields", Assembler.assemble(source));
     }
 
-    /** Runs {@code program} compiled (copying and in place) and interpreted; returns r0, the same in all three. */
+    /**
+     * Runs {@code program} compiled (copying and in place, whole and split into chunk methods,
+     * which bind the context each) and interpreted; returns r0, the same in all.
+     */
     private static long runAll(Program program) {
-        Executable compiled = COMPILED.load(program);
-        assertThat(compiled.isCompiled()).isTrue();
         long interpreted = INTERPRETED.load(program).runXdp(PACKET).returnValue();
-        assertThat(compiled.runXdp(PACKET).returnValue()).isEqualTo(interpreted);
-        assertThat(compiled.runXdpInPlace(XdpFrame.of(PACKET))).isEqualTo(interpreted);
+        Executable[] split = new Executable[1];
+        io.bpf4j.compiler.internal.BytecodeCompilerService.splittingEverything(40, () -> split[0] = COMPILED.load(program));
+        for (Executable compiled : new Executable[] {COMPILED.load(program), split[0]}) {
+            assertThat(compiled.isCompiled()).isTrue();
+            assertThat(compiled.runXdp(PACKET).returnValue()).isEqualTo(interpreted);
+            assertThat(compiled.runXdpInPlace(XdpFrame.of(PACKET))).isEqualTo(interpreted);
+        }
         return interpreted;
     }
 
