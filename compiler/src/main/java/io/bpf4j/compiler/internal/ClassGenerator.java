@@ -10,6 +10,7 @@ import io.bpf4j.runtime.ProgramFault;
 import io.bpf4j.runtime.Semantics;
 import io.bpf4j.runtime.maps.BpfMap;
 import io.bpf4j.runtime.spi.CompiledCode;
+import io.bpf4j.runtime.spi.ContextFields;
 import io.bpf4j.runtime.spi.DecodedProgram;
 import io.bpf4j.runtime.spi.EngineRun;
 import java.lang.classfile.ClassBuilder;
@@ -40,7 +41,9 @@ import java.util.Map;
  * the arithmetic Java does not have, the same {@link Memory} checks for every access that needs
  * one, the same faults. Accesses skip checks only where they cannot fail: at constant offsets of
  * r10 inside the frame ({@link RegionBindings}), or where a verifier proved them safe and the run
- * is one its proof applies to. Array-map lookups a call site names run inline ({@link MapLookups}). The instruction budget, when there is one, is charged once per basic block; blocks end
+ * is one its proof applies to. A 4-byte load of a field of the runtime's own context, with the
+ * context pointer itself as base, reads the field directly ({@link RegionBindings}): the value
+ * the checked path would return, the same in every run that has such a context. Array-map lookups a call site names run inline ({@link MapLookups}). The instruction budget, when there is one, is charged once per basic block; blocks end
  * at every instruction that can fault, so a run stops at the very instruction the interpreter
  * stops at.
  */
@@ -56,6 +59,7 @@ final class ClassGenerator {
     static final ClassDesc CD_ATOMIC_OP = desc(Memory.AtomicOp.class);
     static final ClassDesc CD_EXIT = desc(CompiledSupport.LegacyLoadExit.class);
     static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
+    static final ClassDesc CD_CONTEXT_FIELDS = desc(ContextFields.class);
 
     /** (run, maps, depth, r0..r9) -> r0 */
     static final MethodTypeDesc MTD_FUNCTION;
@@ -92,8 +96,13 @@ final class ClassGenerator {
     private int slotFrame;
     /** The packet's region id (a long; -1 for none) and byte[] (see {@link RegionBindings}); set when {@link #bindPacket}. */
     private int slotPacketId, slotPacketArray;
-    /** Whether the method being generated binds its frame, the packet. */
-    private boolean bindFrame, bindPacket;
+    /**
+     * The run's {@link ContextFields} (or null: context loads take the checked path) and its
+     * address (0 when none); see {@link RegionBindings}; set when {@link #bindContext}.
+     */
+    private int slotCtxFields, slotCtxAddress;
+    /** Whether the method being generated binds its frame, the packet, the context. */
+    private boolean bindFrame, bindPacket, bindContext;
     /** Chunk methods only: the register array, the next (chunk, pc), -1 elsewhere. */
     private int slotRegs = -1, slotNext = -1;
     /** The instruction index held in local {@link #slotPcBase} by the method being generated. */
@@ -381,6 +390,8 @@ final class ClassGenerator {
         slotFrame = 38;
         slotPacketId = 39;
         slotPacketArray = 41;
+        slotCtxFields = 42;
+        slotCtxAddress = 43;
         slotRegs = -1;
         slotNext = -1;
     }
@@ -406,6 +417,8 @@ final class ClassGenerator {
         slotFrame = 41;
         slotPacketId = 42;
         slotPacketArray = 44;
+        slotCtxFields = 45;
+        slotCtxAddress = 46;
     }
 
     /** Empties the byte-array cache of loads: at method entry, and after anything that may replace a segment. */
@@ -420,7 +433,26 @@ final class ClassGenerator {
     private void bindRegions(CodeBuilder cb, BitSet instructions, int from, int to) {
         bindFrame = regions.bindsFrame(instructions, from, to);
         bindPacket = regions.bindsPacket(instructions, from, to, provenSafe);
+        bindContext = regions.bindsContext(instructions, from, to, notContextLoads());
+        if (bindContext) {
+            // Once: a run's context, and where it is mapped, never change (calls need no rebinding).
+            Label none = cb.newLabel(), bound = cb.newLabel();
+            cb.aload(slotRun).invokeinterface(CD_ENGINE_RUN, "contextFields", MethodTypeDesc.of(CD_CONTEXT_FIELDS))
+                    .dup().astore(slotCtxFields).ifnull(none);
+            cb.aload(slotCtxFields).invokeinterface(CD_CONTEXT_FIELDS, "address", MethodTypeDesc.of(CD_long))
+                    .lstore(slotCtxAddress).goto_(bound);
+            cb.labelBinding(none);
+            cb.lconst_0().lstore(slotCtxAddress);
+            cb.labelBinding(bound);
+        }
         rebindRegions(cb);
+    }
+
+    /** Accesses that are no context loads whatever the run: proven or assumed safe (the verifier proves no context access). */
+    private BitSet notContextLoads() {
+        BitSet excluded = (BitSet) provenSafe.clone();
+        excluded.or(assumedSafe);
+        return excluded;
     }
 
     /** (Re)binds the method's regions: at entry, and after a call, which may have replaced a segment or moved a window. */
@@ -542,6 +574,9 @@ final class ClassGenerator {
             size = 50; // the frame's segment at a constant offset, or Memory's checks (RegionBindings)
         } else if (cls == LDX || cls == ST || cls == STX) {
             size = provenSafe.get(pc) ? 130 : 110; // both paths read through the byte[] cache
+            if (regions.mayLoadContextField(pc)) {
+                size += 30; // the context field's fast path
+            }
         } else if (cls == LD) {
             size = 75;
         } else {
@@ -1227,6 +1262,9 @@ final class ClassGenerator {
             cb.invokestatic(CD_SUPPORT, "arrayLoad" + size * 8, MethodTypeDesc.of(CD_long, CD_byte.arrayType(), CD_long));
             cb.goto_(done).labelBinding(general);
         }
+        if (bindContext && !provenSafe.get(pc) && !assumedSafe.get(pc) && regions.mayLoadContextField(pc)) {
+            contextField(cb, pc, done);
+        }
         if (assumedSafe.get(pc)) {
             arrayOrSegmentLoad(cb, size, false, done);
         } else {
@@ -1252,6 +1290,24 @@ final class ClassGenerator {
         }
         cb.labelBinding(done);
         loaded(cb, pc, mode, size);
+    }
+
+    /**
+     * A load of a context field (see {@link RegionBindings}): when the base register holds exactly
+     * the bound context's address and the offset is a field of it, the field's value, then on to
+     * {@code done}; else on to the code emitted next (the checked path). Both calls are on the one
+     * context class the runtime has, so HotSpot inlines them: isField of a constant folds away.
+     */
+    private void contextField(CodeBuilder cb, int pc, Label done) {
+        Label general = cb.newLabel();
+        int offset = program.offset(pc);
+        cb.lload(reg(program.src(pc))).lload(slotCtxAddress).lcmp().ifne(general);
+        cb.aload(slotCtxFields).ifnull(general); // no context bound: its address is 0, which a register may hold
+        cb.aload(slotCtxFields).loadConstant(offset)
+                .invokeinterface(CD_CONTEXT_FIELDS, "isField", MethodTypeDesc.of(CD_boolean, CD_int)).ifeq(general);
+        cb.aload(slotCtxFields).loadConstant(offset)
+                .invokeinterface(CD_CONTEXT_FIELDS, "field", MethodTypeDesc.of(CD_long, CD_int));
+        cb.goto_(done).labelBinding(general);
     }
 
     /** {@link Memory#load} of the access at {@code slotAddr}: every check, context fields, faults. */

@@ -7,7 +7,8 @@ import java.util.BitSet;
 
 /**
  * Which regions a function's method binds to locals once, at entry and after every call, so that
- * its accesses to them skip the region table: the function's own stack frame, and the packet.
+ * its accesses to them skip the region table: the function's own stack frame, the packet, and
+ * (at entry only) the context.
  *
  * <p><b>The frame.</b> An access at {@code r10 + off} with {@code -512 <= off} and
  * {@code off + size <= 0} is inside the function's frame whatever the run, since r10 is the
@@ -24,6 +25,18 @@ import java.util.BitSet;
  * the array and its length in registers: a packet load in a loop is a compare of the region id, a
  * bounds check and a load. It is bound only in functions that loop over proven-safe accesses;
  * straight-line code does as well with the cache.
+ *
+ * <p><b>The context.</b> A 4-byte load at a small aligned constant offset of a register other
+ * than r10 may read a field of the run's context (Linux programs read {@code ctx->data},
+ * {@code ctx->data_end} so, with the context pointer itself as base). Where the run's context
+ * lets compiled code read its fields directly ({@link io.bpf4j.runtime.spi.EngineRun#contextFields},
+ * asked once at entry: a context of the runtime's own, mapped at its address), such a load whose
+ * base register holds exactly the context's address, at an offset that is a field, is a read of
+ * the field: what {@code Memory.load} would return through the context region, with none of its
+ * lookups. Anything else (no such context, another address, another offset or size) takes the
+ * checked path, faults included. The context never changes within a run, so unlike the packet it
+ * is bound once, at entry; its fields are read at each load, so helpers that move the packet
+ * (the adjust helpers) are seen at once.
  */
 final class RegionBindings {
     /** Bytes of a stack frame, as in Linux; {@link CompiledSupport#frameSegment} checks the run's frame has them. */
@@ -94,6 +107,35 @@ final class RegionBindings {
             case B -> 1;
             default -> 8;
         };
+    }
+
+    /** Largest context offset a load is tried as a field at: well past every program type's context struct. */
+    static final int CONTEXT_FIELDS_END = 256;
+
+    /**
+     * Whether the instruction at {@code pc} may be a load of a context field (see the class
+     * comment): a 4-byte load ({@code LDX MEM} or {@code MEMSX}) at a 4-aligned offset in
+     * {@code [0, CONTEXT_FIELDS_END)} of a register other than r10.
+     */
+    boolean mayLoadContextField(int pc) {
+        int op = program.opcode(pc);
+        if (op < 0 || op > 0xff || (op & 0x07) != LDX || (op & 0x18) != W) {
+            return false;
+        }
+        int mode = op & 0xe0;
+        int off = program.offset(pc);
+        return (mode == MEM || mode == MEMSX) && program.src(pc) != FRAME_POINTER
+                && off >= 0 && off < CONTEXT_FIELDS_END && off % 4 == 0;
+    }
+
+    /** Whether the instructions in {@code [from, to)} other than {@code excluded} ones may load a context field. */
+    boolean bindsContext(BitSet instructions, int from, int to, BitSet excluded) {
+        for (int pc = instructions.nextSetBit(from); pc >= 0 && pc < to; pc = instructions.nextSetBit(pc + 1)) {
+            if (!excluded.get(pc) && mayLoadContextField(pc)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the instructions of {@code instructions} in {@code [from, to)} make any frame access. */

@@ -8,6 +8,7 @@ import io.bpf4j.runtime.ExecutionTracer;
 import io.bpf4j.runtime.Memory;
 import io.bpf4j.runtime.Program;
 import io.bpf4j.runtime.ProgramType;
+import io.bpf4j.runtime.spi.ContextFields;
 import io.bpf4j.runtime.types.Redirect;
 import io.bpf4j.runtime.types.XdpAction;
 import io.bpf4j.runtime.types.XdpFrame;
@@ -26,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  * 64-bit addresses. egress_ifindex is readable whatever the attach point (Linux allows it only to
  * programs attached to a devmap, and rejects the others at load).
  */
-public final class XdpContext implements BuiltInContext, ContextAccess, PacketAccess {
+public final class XdpContext implements BuiltInContext, ContextAccess, PacketAccess, ContextFields {
     static final String STRUCT = "struct xdp_md";
     static final int STRUCT_SIZE = 24;
     /** {@code sizeof(struct xdp_frame)} on x86-64: the start of the buffer a frame's data may not move into. */
@@ -54,6 +55,8 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
     /** Offset of data_hard_end: the frame less the shared-info block. */
     private int hardEnd;
     private Memory memory;
+    /** Where {@link #mapRegions} mapped this context (its r1), 0 before; see {@link #address()}. */
+    private long contextAddress;
     private long base;
     private int meta;
     private int data;
@@ -184,7 +187,8 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
         this.memory = runMemory;
         this.base = runMemory.map("packet", buffer, true);
         updateWindow();
-        return runMemory.mapContext(CONTEXT_REGION, this);
+        this.contextAddress = runMemory.mapContext(CONTEXT_REGION, this);
+        return contextAddress;
     }
 
     private static final String CONTEXT_REGION = "context (" + STRUCT + ")";
@@ -252,6 +256,24 @@ public final class XdpContext implements BuiltInContext, ContextAccess, PacketAc
     @Override
     public long load(long address, int offset, int size, int pc) {
         check(address, offset, size, false, pc);
+        return field(offset);
+    }
+
+    // ContextFields: compiled code's direct reads of the fields, as load() reads them (the 4-byte
+    // loads at the offsets of the fields, which check() lets through).
+
+    @Override
+    public long address() {
+        return contextAddress;
+    }
+
+    @Override
+    public boolean isField(int offset) {
+        return offset >= 0 && offset < STRUCT_SIZE && offset % 4 == 0;
+    }
+
+    @Override
+    public long field(int offset) {
         return switch (offset) {
             case 0 -> base + data;
             case 4 -> base + end;

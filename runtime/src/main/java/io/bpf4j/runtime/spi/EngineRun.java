@@ -66,4 +66,19 @@ public interface EngineRun extends HelperContext {
      * indices 1-5 on exit, because its caller sees them after the call.
      */
     long[] registerScratch();
+
+    /**
+     * The run's context if compiled code may read its fields directly ({@link ContextFields}):
+     * only a context of the runtime's own typed runs (as for {@link #provenSafeHolds}, no context
+     * an embedder writes) that is mapped as a context region at its {@link ContextFields#address()}
+     * in {@link #memory()}; else null, and context loads take the checked path. Constant for a run.
+     */
+    default ContextFields contextFields() {
+        if (runContext() instanceof ContextFields fields
+                && fields instanceof io.bpf4j.runtime.internal.BuiltInContext
+                && memory().contextAt(fields.address()) == fields) {
+            return fields;
+        }
+        return null;
+    }
 }
