@@ -132,8 +132,8 @@ final class Execution implements EngineRun {
      * again cost an in-place run of a short program more than the rest of its run, so the regions
      * and the binding stay from one run of that program to the next:
      * <ul>
-     * <li>{@link #maps} starts with that program's maps (each once, in order), {@link #keptCount}
-     *     of them, as {@link #bind} would have named them, and keeps them between runs;
+     * <li>a run's {@link #maps} start with that program's maps (each once, in order),
+     *     {@link #keptCount} of them, as {@link #bind} would have named them;
      * <li>regions {@link #XDP_CONTEXT_REGION}{@code + 1} to {@link #keptRegions}{@code - 1}
      *     are their storage, at {@link #keptAddress}, mapped {@link Memory#hide hidden}: a run
      *     reveals map {@code i}'s region only where the old code mapped it, when the run first
@@ -145,11 +145,16 @@ final class Execution implements EngineRun {
      *     while it is kept (a kept run starts at binding 1).
      * </ul>
      * Keyed by the map list, not the program: the binding and the regions depend on nothing else
-     * (programs loaded from one {@link Program} share it), and the state refers to no program
-     * between runs. Any run that is not an in-place XDP run of a program with this very list
-     * drops them first ({@link #reset}): its address space is then as it always was.
+     * (programs loaded from one {@link Program} share it). Any run that is not an in-place XDP run
+     * of a program with this very list drops them first ({@link #reset}): its address space is
+     * then as it always was.
+     *
+     * <p>Between runs the state holds neither the maps nor their storage: the list weakly, the
+     * regions without their segments ({@link Memory#hiddenSegment}), {@link #maps} empty. So a
+     * map its program no longer holds is collected (and gives its bytes back to the runtime's map
+     * memory budget) as it was before regions were kept; a collected list is simply not kept.
      */
-    private List<BpfMap> keptMaps;
+    private java.lang.ref.WeakReference<List<BpfMap>> keptMaps;
     /** How many of {@link #maps} are {@link #keptMaps}'s; 0 when none are kept. */
     private int keptCount;
     /** Region count with the kept map regions: the first region of a map the run adds is this one. */
@@ -221,7 +226,7 @@ final class Execution implements EngineRun {
             xdpRegionsKept = false;
             runContext = null;
         }
-        if (keptMaps != null && !(xdpRegionsKept && keptMaps == program.maps())) {
+        if (keptMaps != null && !(xdpRegionsKept && keptMaps.get() == program.maps())) {
             // Not an in-place XDP run of the program whose maps are kept: their regions go (the
             // truncation below), so that no address of this run, not even a forged one, reaches
             // a map its program does not name.
@@ -279,18 +284,13 @@ final class Execution implements EngineRun {
             memory.truncate(FRAMES + 1);
         }
         for (int i = 0; i < maps.size(); i++) {
-            if (i < keptCount && storageAddress[i] == keptAddress[i] && storageAddress[i] != 0) {
-                memory.hide(storageAddress[i]);
+            if (i < keptCount) {
+                memory.hide(keptAddress[i]);
+                memory.hiddenSegment(keptAddress[i], null);
             }
             storageAddress[i] = 0;
         }
-        if (keptCount == 0) {
-            maps.clear();
-        } else {
-            while (maps.size() > keptCount) {
-                maps.removeLast();
-            }
-        }
+        maps.clear();
         inUse = false;
     }
 
@@ -534,8 +534,15 @@ final class Execution implements EngineRun {
         if (programMaps.isEmpty()) {
             return;
         }
-        if (keptMaps != programMaps) {
+        if (keptMaps == null) {
             keepMaps(programMaps); // reset dropped any other program's
+        } else {
+            for (int i = 0; i < programMaps.size(); i++) {
+                indexOf(programMaps.get(i)); // the kept maps again, in the order keepMaps met them
+            }
+            for (int i = 0; i < keptCount; i++) {
+                memory.hiddenSegment(keptAddress[i], maps.get(i).storage());
+            }
         }
         for (int i = 0; i < keptCount; i++) {
             if (maps.get(i).type() == MapType.ARRAY) {
@@ -571,7 +578,7 @@ final class Execution implements EngineRun {
             binding[2 * i] = MAP_HANDLE_TAG | index;
             binding[2 * i + 1] = map.type() == MapType.ARRAY ? keptAddress[index] : 0;
         }
-        keptMaps = programMaps;
+        keptMaps = new java.lang.ref.WeakReference<>(programMaps);
         keptCount = maps.size();
         keptRegions = memory.regionCount();
     }

@@ -265,4 +265,23 @@ class KeptMapRegionsTest {
             assertThat(second.runXdpInPlace(frame)).isEqualTo(7);
         }
     }
+    @Test
+    void theThreadsStateDoesNotKeepADroppedProgramsMaps() throws InterruptedException {
+        BpfRuntime runtime = BpfRuntime.builder().maxMapMemory(1_000_000).build();
+        for (int i = 0; i < 3; i++) {
+            runOnceAndDrop(runtime);
+        }
+        // Nothing holds the maps now but, weakly, this thread's run state: they are collected.
+        for (int attempt = 0; attempt < 200 && runtime.maps().memoryBudget().used() > 0; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(runtime.maps().memoryBudget().used()).isZero();
+    }
+
+    private void runOnceAndDrop(BpfRuntime runtime) {
+        BpfMap map = runtime.maps().create(MapDefinition.of(MapType.HASH, 4, 8, 1000).withName("dropped"));
+        map.updateLong(0, 41);
+        assertThat(xdp(runtime, COUNT, List.of(map)).runXdpInPlace(frame)).isEqualTo(42);
+    }
 }
