@@ -132,8 +132,8 @@ final class Execution implements EngineRun {
      * again cost an in-place run of a short program more than the rest of its run, so the regions
      * and the binding stay from one run of that program to the next:
      * <ul>
-     * <li>a run's {@link #maps} start with that program's maps (each once, in order),
-     *     {@link #keptCount} of them, as {@link #bind} would have named them;
+     * <li>{@link #maps} starts with that program's maps (each once, in order), {@link #keptCount}
+     *     of them, as {@link #bind} would have named them, and keeps them between runs;
      * <li>regions {@link #XDP_CONTEXT_REGION}{@code + 1} to {@link #keptRegions}{@code - 1}
      *     are their storage, at {@link #keptAddress}, mapped {@link Memory#hide hidden}: a run
      *     reveals map {@code i}'s region only where the old code mapped it, when the run first
@@ -145,16 +145,29 @@ final class Execution implements EngineRun {
      *     while it is kept (a kept run starts at binding 1).
      * </ul>
      * Keyed by the map list, not the program: the binding and the regions depend on nothing else
-     * (programs loaded from one {@link Program} share it). Any run that is not an in-place XDP run
-     * of a program with this very list drops them first ({@link #reset}): its address space is
-     * then as it always was.
+     * (programs loaded from one {@link Program} share it), and the state refers to no program
+     * between runs. Any run that is not an in-place XDP run of a program with this very list
+     * drops them first ({@link #reset}): its address space is then as it always was.
      *
-     * <p>Between runs the state holds neither the maps nor their storage: the list weakly, the
-     * regions without their segments ({@link Memory#hiddenSegment}), {@link #maps} empty. So a
-     * map its program no longer holds is collected (and gives its bytes back to the runtime's map
-     * memory budget) as it was before regions were kept; a collected list is simply not kept.
+     * <p>The kept maps stay referenced by the thread's state until its next run of another
+     * program, so they are not collected (nor their bytes given back to the runtime's map memory
+     * budget) before, even when nothing else holds them. Holding them weakly and storing them
+     * again each run cost most of what keeping saves, so instead only programs whose maps'
+     * storage is at most {@link #KEPT_STORAGE_LIMIT} bytes in all have their maps kept: what a
+     * thread's state holds on to is bounded.
      */
-    private java.lang.ref.WeakReference<List<BpfMap>> keptMaps;
+    private List<BpfMap> keptMaps;
+    /** Most bytes of map storage a run state keeps mapped between runs (see {@link #keptMaps}). */
+    static final long KEPT_STORAGE_LIMIT = 1 << 20;
+
+    private static long storageBytes(List<BpfMap> programMaps) {
+        long bytes = 0;
+        for (int i = 0; i < programMaps.size(); i++) {
+            bytes += programMaps.get(i).storage().byteSize();
+        }
+        return bytes;
+    }
+
     /** How many of {@link #maps} are {@link #keptMaps}'s; 0 when none are kept. */
     private int keptCount;
     /** Region count with the kept map regions: the first region of a map the run adds is this one. */
@@ -226,7 +239,7 @@ final class Execution implements EngineRun {
             xdpRegionsKept = false;
             runContext = null;
         }
-        if (keptMaps != null && !(xdpRegionsKept && keptMaps.get() == program.maps())) {
+        if (keptMaps != null && !(xdpRegionsKept && keptMaps == program.maps())) {
             // Not an in-place XDP run of the program whose maps are kept: their regions go (the
             // truncation below), so that no address of this run, not even a forged one, reaches
             // a map its program does not name.
@@ -284,13 +297,18 @@ final class Execution implements EngineRun {
             memory.truncate(FRAMES + 1);
         }
         for (int i = 0; i < maps.size(); i++) {
-            if (i < keptCount) {
-                memory.hide(keptAddress[i]);
-                memory.hiddenSegment(keptAddress[i], null);
+            if (i < keptCount && storageAddress[i] == keptAddress[i] && storageAddress[i] != 0) {
+                memory.hide(storageAddress[i]);
             }
             storageAddress[i] = 0;
         }
-        maps.clear();
+        if (keptCount == 0) {
+            maps.clear();
+        } else {
+            while (maps.size() > keptCount) {
+                maps.removeLast();
+            }
+        }
         inUse = false;
     }
 
@@ -534,15 +552,11 @@ final class Execution implements EngineRun {
         if (programMaps.isEmpty()) {
             return;
         }
-        if (keptMaps == null) {
+        if (keptMaps != programMaps) {
+            if (storageBytes(programMaps) > KEPT_STORAGE_LIMIT) {
+                return; // mapped by the run as it goes, and unmapped at its end
+            }
             keepMaps(programMaps); // reset dropped any other program's
-        } else {
-            for (int i = 0; i < programMaps.size(); i++) {
-                indexOf(programMaps.get(i)); // the kept maps again, in the order keepMaps met them
-            }
-            for (int i = 0; i < keptCount; i++) {
-                memory.hiddenSegment(keptAddress[i], maps.get(i).storage());
-            }
         }
         for (int i = 0; i < keptCount; i++) {
             if (maps.get(i).type() == MapType.ARRAY) {
@@ -578,7 +592,7 @@ final class Execution implements EngineRun {
             binding[2 * i] = MAP_HANDLE_TAG | index;
             binding[2 * i + 1] = map.type() == MapType.ARRAY ? keptAddress[index] : 0;
         }
-        keptMaps = new java.lang.ref.WeakReference<>(programMaps);
+        keptMaps = programMaps;
         keptCount = maps.size();
         keptRegions = memory.regionCount();
     }

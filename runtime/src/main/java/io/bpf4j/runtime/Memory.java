@@ -129,18 +129,6 @@ public final class Memory {
         ends[id] = -1;
     }
 
-    /**
-     * Sets the segment behind a {@link #hide hidden} region, or null to hold none while no run can
-     * reveal it (a run state between runs): a hidden region's segment is never accessed.
-     */
-    void hiddenSegment(long address, MemorySegment segment) {
-        int id = (int) (address >>> REGION_SHIFT);
-        if (!hidden(id)) {
-            throw new IllegalStateException("region " + id + " is not hidden");
-        }
-        segments[id] = segment;
-    }
-
     /** Makes a {@link #hide hidden} region accessible again, its window the whole segment. */
     void reveal(long address) {
         int id = (int) (address >>> REGION_SHIFT);

@@ -266,12 +266,12 @@ class KeptMapRegionsTest {
         }
     }
     @Test
-    void theThreadsStateDoesNotKeepADroppedProgramsMaps() throws InterruptedException {
-        BpfRuntime runtime = BpfRuntime.builder().maxMapMemory(1_000_000).build();
+    void theThreadsStateDoesNotKeepADroppedProgramsLargeMaps() throws InterruptedException {
+        BpfRuntime runtime = BpfRuntime.builder().maxMapMemory(20_000_000).build();
         for (int i = 0; i < 3; i++) {
             runOnceAndDrop(runtime);
         }
-        // Nothing holds the maps now but, weakly, this thread's run state: they are collected.
+        // Their storage is more than a run state keeps mapped: nothing holds them now.
         for (int attempt = 0; attempt < 200 && runtime.maps().memoryBudget().used() > 0; attempt++) {
             System.gc();
             Thread.sleep(10);
@@ -280,8 +280,24 @@ class KeptMapRegionsTest {
     }
 
     private void runOnceAndDrop(BpfRuntime runtime) {
-        BpfMap map = runtime.maps().create(MapDefinition.of(MapType.HASH, 4, 8, 1000).withName("dropped"));
+        int entries = (int) (Execution.KEPT_STORAGE_LIMIT / 8) + 1;
+        BpfMap map = runtime.maps().create(MapDefinition.of(MapType.HASH, 4, 8, entries).withName("dropped"));
         map.updateLong(0, 41);
         assertThat(xdp(runtime, COUNT, List.of(map)).runXdpInPlace(frame)).isEqualTo(42);
+    }
+    @Test
+    void aProgramWithLargeMapsHasThemMappedAfreshEachRun() {
+        // Not kept: the regions are mapped in the order the run needs them, after the XDP regions.
+        BpfMap large = Maps.create(MapDefinition.of(MapType.HASH, 4, 8, (int) (Execution.KEPT_STORAGE_LIMIT / 8) + 1)
+                .withName("large"));
+        large.updateLong(0, 5);
+        List<BpfMap> maps = List.of(counts, large);
+        Executable both = xdp(lookup(1) + "r6 = *(u64 *)(r0 + 0)\n" + lookup(0) + "r0 = *(u64 *)(r0 + 0)\nr0 += r6\nexit", maps);
+        Executable onlyForges = xdp(forgedLoad(FIRST_MAP_REGION), maps);
+        for (int i = 0; i < 2; i++) {
+            assertThat(both.runXdpInPlace(frame)).isEqualTo(46);
+            assertThatThrownBy(() -> onlyForges.runXdpInPlace(frame)).isInstanceOf(MemoryAccessFault.class)
+                    .hasMessageContaining(OUTSIDE);
+        }
     }
 }
