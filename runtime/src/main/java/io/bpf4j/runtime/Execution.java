@@ -147,7 +147,10 @@ final class Execution implements EngineRun {
      * Keyed by the map list, not the program: the binding and the regions depend on nothing else
      * (programs loaded from one {@link Program} share it), and the state refers to no program
      * between runs. Any run that is not an in-place XDP run of a program with this very list
-     * drops them first ({@link #reset}): its address space is then as it always was.
+     * drops them first ({@link #reset}): its address space is then as it always was. A kept
+     * region never goes stale: a map's storage segment is fixed for its lifetime
+     * ({@link BpfMap#storage}), and a program's map list cannot change (a reloaded program,
+     * {@link InterpretedExecutable#replaceCode}, is another list unless it names the same maps).
      *
      * <p>The kept maps stay referenced by the thread's state until its next run of another
      * program, so they are not collected (nor their bytes given back to the runtime's map memory
