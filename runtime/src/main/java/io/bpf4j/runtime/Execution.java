@@ -126,6 +126,57 @@ final class Execution implements EngineRun {
      * (see {@link #reset}).
      */
     private boolean xdpRegionsKept;
+    /**
+     * The map list of the entry program whose map storage regions this state keeps between its
+     * in-place XDP runs, or null. Mapping every map's storage and binding the program's maps
+     * again cost an in-place run of a short program more than the rest of its run, so the regions
+     * and the binding stay from one run of that program to the next:
+     * <ul>
+     * <li>{@link #maps} starts with that program's maps (each once, in order), {@link #keptCount}
+     *     of them, as {@link #bind} would have named them, and keeps them between runs;
+     * <li>regions {@link #XDP_CONTEXT_REGION}{@code + 1} to {@link #keptRegions}{@code - 1}
+     *     are their storage, at {@link #keptAddress}, mapped {@link Memory#hide hidden}: a run
+     *     reveals map {@code i}'s region only where the old code mapped it, when the run first
+     *     needs its storage ({@link #mapStorageAddress}; array maps at the start, as {@link #bind}
+     *     did), and {@link #release} hides the revealed ones again. So a run reaches exactly the
+     *     map bytes it reached when each run mapped its maps afresh (only the region ids differ),
+     *     and a forged address into a hidden region faults as one outside every region;
+     * <li>{@code bindingArrays[0]} holds the program's binding, which no other run rewrites
+     *     while it is kept (a kept run starts at binding 1).
+     * </ul>
+     * Keyed by the map list, not the program: the binding and the regions depend on nothing else
+     * (programs loaded from one {@link Program} share it), and the state refers to no program
+     * between runs. Any run that is not an in-place XDP run of a program with this very list
+     * drops them first ({@link #reset}): its address space is then as it always was. A kept
+     * region never goes stale: a map's storage segment is fixed for its lifetime
+     * ({@link BpfMap#storage}), and a program's map list cannot change (a reloaded program,
+     * {@link InterpretedExecutable#replaceCode}, is another list unless it names the same maps).
+     *
+     * <p>The kept maps stay referenced by the thread's state until its next run of another
+     * program, so they are not collected (nor their bytes given back to the runtime's map memory
+     * budget) before, even when nothing else holds them. Holding them weakly and storing them
+     * again each run cost most of what keeping saves, so instead only programs whose maps'
+     * storage is at most {@link #KEPT_STORAGE_LIMIT} bytes in all have their maps kept: what a
+     * thread's state holds on to is bounded.
+     */
+    private List<BpfMap> keptMaps;
+    /** Most bytes of map storage a run state keeps mapped between runs (see {@link #keptMaps}). */
+    static final long KEPT_STORAGE_LIMIT = 1 << 20;
+
+    private static long storageBytes(List<BpfMap> programMaps) {
+        long bytes = 0;
+        for (int i = 0; i < programMaps.size(); i++) {
+            bytes += programMaps.get(i).storage().byteSize();
+        }
+        return bytes;
+    }
+
+    /** How many of {@link #maps} are {@link #keptMaps}'s; 0 when none are kept. */
+    private int keptCount;
+    /** Region count with the kept map regions: the first region of a map the run adds is this one. */
+    private int keptRegions;
+    /** Address of kept map {@code i}'s storage region, parallel to {@link #maps}. */
+    private long[] keptAddress = new long[4];
 
     private Execution() {
         MemorySegment stack = MemorySegment.ofArray(stackWords);
@@ -168,7 +219,7 @@ final class Execution implements EngineRun {
         if (e.inUse) {
             e = new Execution();
         } else {
-            e.reset(inPlaceXdp);
+            e.reset(program, inPlaceXdp);
         }
         e.inUse = true;
         e.current = program;
@@ -176,7 +227,7 @@ final class Execution implements EngineRun {
         return e;
     }
 
-    private void reset(boolean inPlaceXdp) {
+    private void reset(Interpreter program, boolean inPlaceXdp) {
         if (stackWritten) {
             java.util.Arrays.fill(stackWords, 0, (openFrames + 1) * (FRAME_SIZE / Long.BYTES), 0);
             stackWritten = false;
@@ -191,7 +242,13 @@ final class Execution implements EngineRun {
             xdpRegionsKept = false;
             runContext = null;
         }
-        int regions = xdpRegionsKept ? FRAMES + 3 : FRAMES + 1;
+        if (keptMaps != null && !(xdpRegionsKept && keptMaps == program.maps())) {
+            // Not an in-place XDP run of the program whose maps are kept: their regions go (the
+            // truncation below), so that no address of this run, not even a forged one, reaches
+            // a map its program does not name.
+            dropKeptMaps();
+        }
+        int regions = keptMaps != null ? keptRegions : xdpRegionsKept ? FRAMES + 3 : FRAMES + 1;
         if (memory.regionCount() != regions) {
             memory.truncate(regions); // release() does it; a run abandoned without it did not
         }
@@ -235,16 +292,26 @@ final class Execution implements EngineRun {
         if (xdpRegionsKept) {
             // An in-place XDP run: its packet and context regions stay mapped for the thread's next
             // one (mapping regions costs more than an empty program's whole run), the packet's
-            // window closed; every other run drops them first (reset).
-            memory.truncate(FRAMES + 3);
+            // window closed; every other run drops them first (reset). So do the kept map regions
+            // (see keptMaps), hidden again; regions of maps the run added after them go.
+            memory.truncate(keptMaps != null ? keptRegions : FRAMES + 3);
             memory.window(XDP_PACKET_REGION, 0, 0);
         } else {
             memory.truncate(FRAMES + 1);
         }
         for (int i = 0; i < maps.size(); i++) {
+            if (i < keptCount && storageAddress[i] == keptAddress[i] && storageAddress[i] != 0) {
+                memory.hide(storageAddress[i]);
+            }
             storageAddress[i] = 0;
         }
-        maps.clear();
+        if (keptCount == 0) {
+            maps.clear();
+        } else {
+            while (maps.size() > keptCount) {
+                maps.removeLast();
+            }
+        }
         inUse = false;
     }
 
@@ -364,10 +431,17 @@ final class Execution implements EngineRun {
     @Override
     public long mapStorageAddress(BpfMap map, long storageOffset) {
         int i = indexOf(map);
-        if (storageAddress[i] == 0) {
-            storageAddress[i] = mapStorage(map);
+        long address = storageAddress[i];
+        if (address == 0) {
+            if (i < keptCount) {
+                address = keptAddress[i];
+                memory.reveal(address); // the run needs it now: where the region used to be mapped
+            } else {
+                address = mapStorage(map);
+            }
+            storageAddress[i] = address;
         }
-        return storageAddress[i] + storageOffset;
+        return address + storageOffset;
     }
 
     @Override
@@ -459,6 +533,7 @@ final class Execution implements EngineRun {
         if (xdpRegionsKept) {
             memory.repoint(XDP_PACKET_REGION, context.frameBuffer());
             context.enterMapped(memory, (long) XDP_PACKET_REGION << Memory.REGION_SHIFT);
+            enterKeptMaps();
             return (long) XDP_CONTEXT_REGION << Memory.REGION_SHIFT;
         }
         if (memory.regionCount() != XDP_PACKET_REGION) {
@@ -466,7 +541,70 @@ final class Execution implements EngineRun {
         }
         long r1 = context.mapRegions(memory);
         xdpRegionsKept = true;
+        enterKeptMaps();
         return r1;
+    }
+
+    /**
+     * For an in-place XDP run, its XDP regions in place: makes the entry program's maps the kept
+     * ones ({@link #keptMaps}) if they are not yet, and sets up the run as {@link #bind} would
+     * have at its start: the program's binding is the kept one, its array maps' regions revealed.
+     */
+    private void enterKeptMaps() {
+        List<BpfMap> programMaps = current.maps();
+        if (programMaps.isEmpty()) {
+            return;
+        }
+        if (keptMaps != programMaps) {
+            if (storageBytes(programMaps) > KEPT_STORAGE_LIMIT) {
+                return; // mapped by the run as it goes, and unmapped at its end
+            }
+            keepMaps(programMaps); // reset dropped any other program's
+        }
+        for (int i = 0; i < keptCount; i++) {
+            if (maps.get(i).type() == MapType.ARRAY) {
+                memory.reveal(keptAddress[i]);
+                storageAddress[i] = keptAddress[i];
+            }
+        }
+        bindings = 1;
+        boundIndex = 0;
+        boundAt = tailCalls;
+    }
+
+    /** Maps the storage of {@code programMaps} hidden after the XDP regions, and binds them in {@code bindingArrays[0]}. */
+    private void keepMaps(List<BpfMap> programMaps) {
+        if (!maps.isEmpty() || bindings != 0 || memory.regionCount() != XDP_CONTEXT_REGION + 1) {
+            throw new IllegalStateException("kept map regions must be the first after the XDP regions");
+        }
+        int n = programMaps.size();
+        for (int i = 0; i < n; i++) {
+            indexOf(programMaps.get(i));
+        }
+        if (keptAddress.length < maps.size()) {
+            keptAddress = java.util.Arrays.copyOf(keptAddress, storageAddress.length);
+        }
+        for (int i = 0; i < maps.size(); i++) {
+            BpfMap map = maps.get(i);
+            keptAddress[i] = memory.mapHidden(mapRegionNames, map.storage(), (map.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0);
+        }
+        long[] binding = nextBindingArray(2 * n); // bindingArrays[0]
+        for (int i = 0; i < n; i++) {
+            BpfMap map = programMaps.get(i);
+            int index = indexOf(map);
+            binding[2 * i] = MAP_HANDLE_TAG | index;
+            binding[2 * i + 1] = map.type() == MapType.ARRAY ? keptAddress[index] : 0;
+        }
+        keptMaps = programMaps;
+        keptCount = maps.size();
+        keptRegions = memory.regionCount();
+    }
+
+    /** Forgets the kept map regions ({@link #keptMaps}); the caller unmaps them. */
+    private void dropKeptMaps() {
+        keptMaps = null;
+        keptCount = 0;
+        maps.clear();
     }
 
     /**

@@ -102,6 +102,44 @@ public final class Memory {
         return (long) id << REGION_SHIFT;
     }
 
+    /**
+     * As {@link #mapNamed}, but {@link #hide hidden}: for a run state that maps regions ahead of
+     * the run that may need them. The segment must not be a whole {@code byte[]} (a hidden region
+     * hands compiled code no array, see {@link #byteArrayOf}): map storage, {@code long[]}-backed.
+     */
+    long mapHidden(Object name, MemorySegment segment, boolean isWritable) {
+        long address = mapNamed(name, segment, isWritable);
+        int id = (int) (address >>> REGION_SHIFT);
+        if (arrays[id] != null) {
+            truncate(id);
+            throw new IllegalArgumentException("region " + name + " is a byte[]; it cannot be hidden");
+        }
+        hide(address);
+        return address;
+    }
+
+    /**
+     * Hides the region at {@code address} (one of {@link #mapHidden}'s): every access to it faults
+     * as an access outside every region does, no helper takes an address in it, and its bytes stay
+     * unreachable until {@link #reveal}. The region keeps its id and segment.
+     */
+    void hide(long address) {
+        int id = (int) (address >>> REGION_SHIFT);
+        starts[id] = 0;
+        ends[id] = -1;
+    }
+
+    /** Makes a {@link #hide hidden} region accessible again, its window the whole segment. */
+    void reveal(long address) {
+        int id = (int) (address >>> REGION_SHIFT);
+        ends[id] = segments[id].byteSize();
+    }
+
+    /** Whether region {@code id} (mapped, not 0) is {@link #hide hidden}: no window at all, yet not a context. */
+    private boolean hidden(int id) {
+        return ends[id] < 0 && contexts[id] == null;
+    }
+
     /** Maps a whole array as a writable region; the program reads and writes the array itself. */
     public long map(String name, byte[] array) {
         return map(name, MemorySegment.ofArray(array), true);
@@ -190,7 +228,7 @@ public final class Memory {
     /** Id of a mapped region with bytes (not the null region, not a context) that {@code address} falls in. */
     private int byteRegion(long address) {
         long id = address >>> REGION_SHIFT;
-        if (id == 0 || id >= count || contexts[(int) id] != null) {
+        if (id == 0 || id >= count || contexts[(int) id] != null || hidden((int) id)) {
             throw new IllegalArgumentException(String.format("0x%x is not an address in a mapped memory region", address));
         }
         return (int) id;
@@ -316,7 +354,8 @@ public final class Memory {
         String reason;
         if (id == 0) {
             reason = what + " through a null or non-pointer value";
-        } else if (id >= count) {
+        } else if (id >= count || hidden((int) id)) {
+            // A hidden region is one this run may not see: it faults as if it were not mapped.
             reason = what + " outside every memory region";
         } else {
             int r = (int) id;
@@ -562,6 +601,6 @@ public final class Memory {
     /** Name of the region an address falls in, or null: for messages and traces. */
     public String regionName(long address) {
         long id = address >>> REGION_SHIFT;
-        return id > 0 && id < count ? nameOf((int) id) : null;
+        return id > 0 && id < count && !hidden((int) id) ? nameOf((int) id) : null;
     }
 }

@@ -36,6 +36,8 @@ import java.util.function.IntFunction;
 final class KeyTable {
     private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final ValueLayout.OfLong U64 = BpfMap.U64;
+    private static final ValueLayout.OfInt U32 = BpfMap.U32;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_STRIPES = 1024;
     private static final int MAX_BUCKETS = 1 << 30;
 
@@ -129,10 +131,7 @@ final class KeyTable {
             h = Long.rotateLeft(h ^ key.get(U64, offset + i) * 0x9E3779B97F4A7C15L, 29) * 0xBF58476D1CE4E5B9L;
         }
         if (i < keySize) {
-            long tail = 0;
-            for (int shift = 0; i < keySize; i++, shift += 8) {
-                tail |= (key.get(ValueLayout.JAVA_BYTE, offset + i) & 0xffL) << shift;
-            }
+            long tail = tail(key, offset + i, keySize - i);
             h = Long.rotateLeft(h ^ tail * 0x9E3779B97F4A7C15L, 29) * 0xBF58476D1CE4E5B9L;
         }
         h ^= h >>> 31;
@@ -141,9 +140,45 @@ final class KeyTable {
         return (int) (h ^ (h >>> 32));
     }
 
+    /**
+     * The last {@code n} (1 to 7) bytes of a key at {@code offset}, little-endian (byte {@code k}
+     * in bits {@code 8k} to {@code 8k + 7}): in at most three reads, not one per byte.
+     */
+    private static long tail(MemorySegment s, long offset, int n) {
+        long v = 0;
+        int shift = 0;
+        if ((n & 4) != 0) {
+            v = s.get(U32, offset) & 0xffffffffL;
+            offset += 4;
+            shift = 32;
+        }
+        if ((n & 2) != 0) {
+            v |= (s.get(U16, offset) & 0xffffL) << shift;
+            offset += 2;
+            shift += 16;
+        }
+        if ((n & 1) != 0) {
+            v |= (s.get(ValueLayout.JAVA_BYTE, offset) & 0xffL) << shift;
+        }
+        return v;
+    }
+
+    /** Keys longer than this are compared by {@link MemorySegment#mismatch}, shorter ones word by word. */
+    private static final int WORDWISE_KEY_BYTES = 64;
+
     private boolean keyEquals(int slot, MemorySegment key, long offset) {
         long base = (long) slot * keyStride;
-        return MemorySegment.mismatch(keys, base, base + keySize, key, offset, offset + keySize) == -1;
+        if (keySize > WORDWISE_KEY_BYTES) {
+            return MemorySegment.mismatch(keys, base, base + keySize, key, offset, offset + keySize) == -1;
+        }
+        // Most keys are a few words: setting up mismatch costs more than comparing them.
+        int i = 0;
+        for (; i + 8 <= keySize; i += 8) {
+            if (keys.get(U64, base + i) != key.get(U64, offset + i)) {
+                return false;
+            }
+        }
+        return i == keySize || tail(keys, base + i, keySize - i) == tail(key, offset + i, keySize - i);
     }
 
     /** The slot of a key in a bucket, or -1. Tolerates the torn state an optimistic read may see. */

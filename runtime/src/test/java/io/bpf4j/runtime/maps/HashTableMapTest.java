@@ -190,4 +190,36 @@ class HashTableMapTest {
         assertThat(m.storage().get(U64, o2)).isEqualTo(3);
         assertThat(Math.abs(o2 - o0)).isGreaterThanOrEqualTo(64); // different cache lines
     }
+    @Test
+    void keysOfEverySizeDifferingInAnyOneByteAreDistinct() {
+        // Keys are hashed and compared word by word with a tail of 1 to 7 bytes (long keys by
+        // MemorySegment.mismatch): every byte of every size must count, at any key offset.
+        for (int keySize : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 23, 64, 65, 100}) {
+            BpfMap m = hash(keySize, 8, 4 * keySize + 4);
+            byte[] base = new byte[keySize];
+            for (int b = 0; b < keySize; b++) {
+                base[b] = (byte) (b * 37 + 1);
+            }
+            m.update(base, u64(1000), BPF_ANY);
+            for (int b = 0; b < keySize; b++) {
+                byte[] key = base.clone();
+                key[b] ^= (byte) 0x80;
+                assertThat(m.lookup(key)).as("size %d, byte %d flipped", keySize, b).isEmpty();
+                m.update(key, u64(b), BPF_NOEXIST);
+            }
+            // program-side lookups, the key at an odd offset in a larger segment
+            byte[] buffer = new byte[keySize + 3];
+            for (int b = -1; b < keySize; b++) {
+                byte[] key = base.clone();
+                if (b >= 0) {
+                    key[b] ^= (byte) 0x80;
+                }
+                System.arraycopy(key, 0, buffer, 3, keySize);
+                long offset = m.lookupOffset(MemorySegment.ofArray(buffer), 3, 0);
+                assertThat(offset).as("size %d, byte %d flipped", keySize, b).isNotNegative();
+                assertThat(m.storage().get(U64, offset)).as("size %d, byte %d", keySize, b).isEqualTo(b < 0 ? 1000 : b);
+            }
+            assertThat(m.size()).isEqualTo(keySize + 1);
+        }
+    }
 }
