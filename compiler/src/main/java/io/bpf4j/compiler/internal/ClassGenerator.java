@@ -1469,12 +1469,7 @@ final class ClassGenerator {
      */
     private void segmentOperands(CodeBuilder cb, int size, boolean checked) {
         cb.aload(slotMemory).lload(slotAddr).invokevirtual(CD_MEMORY, "segmentOf", MethodTypeDesc.of(CD_SEGMENT, CD_long));
-        cb.getstatic(CD_SUPPORT, switch (size) {
-            case 1 -> "BYTE";
-            case 2 -> "SHORT";
-            case 4 -> "INT";
-            default -> "LONG";
-        }, layoutClass(size));
+        layout(cb, size);
         if (checked) {
             cb.lload(slotOff);
         } else {
