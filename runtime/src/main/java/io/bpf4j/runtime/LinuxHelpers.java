@@ -32,6 +32,11 @@ public final class LinuxHelpers {
         SKB,
         /** Programs that may change a socket buffer: tc, lwt_xmit, sk_skb. */
         SKB_WRITE,
+        /**
+         * Programs on a routed socket buffer: tc and lwt (Linux's {@code tc_cls_act} and
+         * {@code lwt_out} protos), not socket filters, cgroup skb or sk_skb (checked with the kernel for get_route_realm and get_hash_recalc).
+         */
+        SKB_ROUTE,
         /** XDP programs. */
         XDP,
         /** Networking programs: skb and XDP. */
@@ -78,7 +83,7 @@ public final class LinuxHelpers {
             21 skb_set_tunnel_key - SKB_WRITE int ctx mem sz any
             22 perf_event_read - TRACE int map any
             23 redirect - NET int any any
-            24 get_route_realm - SKB int ctx
+            24 get_route_realm - SKB_ROUTE int ctx
             25 perf_event_output g NET int ctx map any mem sz0
             26 skb_load_bytes - SKB int ctx any umem sz
             27 get_stackid g TRACE int ctx map any
@@ -88,7 +93,7 @@ public final class LinuxHelpers {
             31 skb_change_proto - SKB_WRITE int ctx any any
             32 skb_change_type - SKB_WRITE int ctx any
             33 skb_under_cgroup - SKB_WRITE int ctx map any
-            34 get_hash_recalc - SKB int ctx
+            34 get_hash_recalc - SKB_ROUTE int ctx
             35 get_current_task g TRACE int
             36 probe_write_user g TRACE int any mem sz
             37 current_task_under_cgroup - TRACE int map any
@@ -386,6 +391,10 @@ public final class LinuxHelpers {
             case BASE -> true;
             case SKB -> skb;
             case SKB_WRITE -> skbWrite;
+            case SKB_ROUTE -> switch (type) {
+                case SCHED_CLS, SCHED_ACT, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL -> true;
+                default -> false;
+            };
             case XDP -> type == ProgramType.XDP;
             case NET -> skb || type == ProgramType.XDP;
             case TRACE -> trace;

@@ -251,6 +251,16 @@ class VerifierTest {
         assertThat(reason(verify(ProgramType.XDP, deep.toString()))).isEqualTo("the call stack of 9 frames is too deep");
         assertThat(reason(verify(ProgramType.XDP, "call 14\nr0 = 0\nexit\n".replace("14", "67")))).startsWith(
                 "program of this type cannot use helper bpf_get_stack#67");
+        // Found by fuzzing, checked with the kernel (kernel-run --verify-only): tc and lwt only.
+        for (String helper : new String[] {"24 get_route_realm", "34 get_hash_recalc"}) {
+            String[] idName = helper.split(" ");
+            String call = "call " + idName[0] + "\nr0 = 0\nexit\n";
+            for (ProgramType type : new ProgramType[] {ProgramType.SOCKET_FILTER, ProgramType.CGROUP_SKB}) {
+                assertThat(reason(verify(type, call))).as(type + " " + helper)
+                        .isEqualTo("program of this type cannot use helper bpf_" + idName[1] + "#" + idName[0]);
+            }
+            assertThat(Verifier.verify(request(ProgramType.SCHED_CLS, call)).accepted()).as("tc " + helper).isTrue();
+        }
     }
 
     @Test
