@@ -129,6 +129,32 @@ class StateMemoryLimitTest {
         assertThat(changed).as("verdicts that changed other than by running out of work").isEmpty();
     }
 
+    /**
+     * Precision backtracking has a work budget; past it every decision marks all scalars of the
+     * path's remembered states precise. With a budget of 0 (always that fallback), the programs
+     * whose paths must stay apart (PruningTest) still stay apart: each fails if the fallback
+     * marked nothing.
+     */
+    @Test
+    void backtrackingPastItsBudgetStaysSound() {
+        String old = System.getProperty("bpf4j.verifier.backtrackBudget");
+        System.setProperty("bpf4j.verifier.backtrackBudget", "0");
+        try {
+            PruningTest pruning = new PruningTest();
+            pruning.aScalarLaterUsedAsAnOffsetKeepsItsPathsApart();
+            pruning.aSpilledScalarLaterUsedAsAnOffsetKeepsItsPathsApart();
+            pruning.aStackSlotReadLaterKeepsItsPathsApart();
+            pruning.aValueCopiedThroughASubprogramKeepsItsPathsApart();
+            pruning.scalarsNarrowedTogetherStayLinkedWhenCompared();
+        } finally {
+            if (old == null) {
+                System.clearProperty("bpf4j.verifier.backtrackBudget");
+            } else {
+                System.setProperty("bpf4j.verifier.backtrackBudget", old);
+            }
+        }
+    }
+
     private static void compare(String name, boolean linuxAccepts, VerificationResult normal, VerificationResult small,
             List<String> unsound, List<String> changed, List<String> outOfResources) {
         if (small.accepted() && !linuxAccepts) {

@@ -23,10 +23,22 @@ final class Precision {
     private static final int CALLER_SAVED = 0b111111; // r0-r5
     private static final int ARGS = 0b111110; // r1-r5
 
+    /**
+     * Steps backtracking may walk in one verification. A decision walks back until its registers
+     * are found precise, which on a long path without stopping points is quadratic: a fuzzed
+     * program kept the verifier busy for minutes. Past the budget, a decision marks every scalar
+     * of the path's remembered states precise instead ({@link #markAll}, amortized by its flags):
+     * sound, only less pruning. {@code -Dbpf4j.verifier.backtrackBudget} overrides it (tests).
+     */
+    static final long WALK_BUDGET = 50_000_000L;
+
     private final Instructions code;
+    private final long budget;
+    private long walked;
 
     Precision(Instructions code) {
         this.code = code;
+        this.budget = Long.getLong("bpf4j.verifier.backtrackBudget", WALK_BUDGET);
     }
 
     /**
@@ -35,9 +47,14 @@ final class Precision {
      * oldest of those steps) and its ancestors.
      */
     void backtrack(Step from, State.Explored node, Need need) {
+        if (walked >= budget) {
+            markAll(node);
+            return;
+        }
         Step s = from;
         while (true) {
             for (; s != null; s = s.prev) {
+                walked++;
                 if (!undo(s, need)) {
                     markAll(node);
                     return;
