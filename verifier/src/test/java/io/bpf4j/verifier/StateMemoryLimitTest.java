@@ -155,6 +155,23 @@ class StateMemoryLimitTest {
         }
     }
 
+    /**
+     * Found by Jazzer (round 4): with every state forgotten under a 16 KiB limit, each branch
+     * walked the whole history back; without the backtracking budget this ran for minutes.
+     */
+    @Test
+    void theFuzzFoundBacktrackingHangEndsAtTheWorkLimit() {
+        Instructions program = Instructions.decode(java.util.HexFormat.of().parseHex(
+                "b700000000000000" + "4500000000000040" + "c50000000000f600" + "b7000000409c0000"
+                + "97000000b7000000" + "0500000000000000" + "a600fdffbf63ffff" + "3e00040000000000"
+                + "de01000000000000" + "bd00000000000000" + "c6000100020000fa" + "b7000000b7003200"
+                + "d5000000f9ff0200" + "d500000000000200" + "c50000002c000000" + "9500000000000000"));
+        VerificationResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
+                () -> Verifier.verify(VerificationRequest.of(program, ProgramType.XDP).withStateMemoryLimit(16 << 10)));
+        assertThat(r.accepted()).isFalse();
+        assertThat(r.rejection().reason()).startsWith("BPF program is too large");
+    }
+
     private static void compare(String name, boolean linuxAccepts, VerificationResult normal, VerificationResult small,
             List<String> unsound, List<String> changed, List<String> outOfResources) {
         if (small.accepted() && !linuxAccepts) {
