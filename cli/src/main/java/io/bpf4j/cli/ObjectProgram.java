@@ -71,14 +71,12 @@ record ObjectProgram(Executable executable, ProgramType type, Map<String, BpfMap
                     + " give --type (xdp, tc, socket, cgroup_skb)");
         }
         String name = "-".equals(file) ? "stdin" : Path.of(file).getFileName().toString();
+        java.util.BitSet proven = null;
         if (verification == Verification.REQUIRED) {
             // As for objects: what runs on packets is proven safe first, unless the user opts out.
             VerificationRequest request = VerificationRequest.of(loaded.code(), type)
                     .withHelpers(id -> runtime.helpers().find(id).map(io.bpf4j.runtime.Helper::prototype))
-                    .withInstructionLimit(runtime.verifierInstructionLimit());
-            if (runtime.verifierMemoryLimit() > 0) {
-                request = request.withStateMemoryLimit(runtime.verifierMemoryLimit());
-            }
+                    .withLimitsOf(runtime);
             VerificationResult result = Verifier.verify(request);
             if (!result.accepted()) {
                 VerifierLog log = result.rejection();
@@ -86,9 +84,11 @@ record ObjectProgram(Executable executable, ProgramType type, Map<String, BpfMap
                         + log.instruction() + ": " + log.reason() + " (bpf4j verify " + file + " --type "
                         + type.name().toLowerCase() + " shows the log; --no-verify runs it unverified, with run-time checks)");
             }
+            // The accesses proven safe run without their checks, as for objects.
+            proven = result.facts().map(io.bpf4j.verifier.ProgramFacts::provenSafeAccesses).orElse(null);
         }
         try {
-            return new ObjectProgram(runtime.load(Program.of(type, name, loaded.code())), type, Map.of());
+            return new ObjectProgram(runtime.load(Program.of(type, name, loaded.code()), proven), type, Map.of());
         } catch (ProgramLoadException e) {
             throw Errors.about(file, e, loaded.code());
         }

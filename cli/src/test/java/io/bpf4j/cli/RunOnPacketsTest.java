@@ -230,6 +230,16 @@ class RunOnPacketsTest {
         assertThat(run("run", unchecked.toString(), "--type", "xdp", "--packet", packet.toString(), "--no-verify")
                 .exitCode()).isZero();
 
+        // Verified assembly loads as a verified object does: a call of a helper the runtime lacks in
+        // code the verifier found dead is a trap, not a load error (unverified, it is refused).
+        Path deadCall = write("dead-call.s", "r0 = 2\nif r0 == 2 goto +1\ncall 9999\nexit\n".getBytes());
+        Cli.Result verified = run("run", deadCall.toString(), "--type", "xdp", "--packet", packet.toString());
+        assertThat(verified.exitCode()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("XDP_PASS");
+        Cli.Result unverified = run("run", deadCall.toString(), "--type", "xdp", "--packet", packet.toString(), "--no-verify");
+        assertThat(unverified.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unverified.err()).contains("calls unknown helper id 9999");
+
         Cli.Result badType = run("run", FIREWALL.toString(), "--packet", packet.toString(), "--type", "warp");
         assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badType.err()).contains("unknown program type 'warp'");

@@ -122,10 +122,7 @@ public final class LoadedObject {
     private static java.util.BitSet verify(BpfObject object, ProgramSpec spec, io.bpf4j.isa.Instructions code,
             List<MapDefinition> maps, ProgramType type, BpfRuntime runtime) {
         io.bpf4j.verifier.VerificationRequest request = ObjectVerification.request(object, spec, code, maps, type,
-                runtime.helpers()).withInstructionLimit(runtime.verifierInstructionLimit());
-        if (runtime.verifierMemoryLimit() > 0) {
-            request = request.withStateMemoryLimit(runtime.verifierMemoryLimit());
-        }
+                runtime.helpers()).withLimitsOf(runtime);
         VerificationResult result = Verifier.verify(request);
         if (!result.accepted()) {
             throw new ProgramRejectedException(spec.name(), result.rejection());

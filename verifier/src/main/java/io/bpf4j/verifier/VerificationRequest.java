@@ -126,6 +126,16 @@ public record VerificationRequest(Instructions code, ProgramType type, List<MapD
         return with(c -> c.stateMemoryLimit = bytes);
     }
 
+    /**
+     * This request with the verification limits {@code runtime} sets for the programs it loads
+     * (its instruction limit, and its state memory limit unless it leaves that to the verifier's
+     * default): what the loader and the command line verify with before they load into it.
+     */
+    public VerificationRequest withLimitsOf(io.bpf4j.runtime.BpfRuntime runtime) {
+        VerificationRequest limited = withInstructionLimit(runtime.verifierInstructionLimit());
+        return runtime.verifierMemoryLimit() > 0 ? limited.withStateMemoryLimit(runtime.verifierMemoryLimit()) : limited;
+    }
+
     /** This request with one component changed: each {@code with} method names only its own. */
     private VerificationRequest with(java.util.function.Consumer<Components> change) {
         Components c = new Components(this);

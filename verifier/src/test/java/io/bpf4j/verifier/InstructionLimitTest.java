@@ -40,6 +40,19 @@ class InstructionLimitTest {
     }
 
     @Test
+    void aRequestTakesTheLimitsARuntimeSetsForItsPrograms() {
+        VerificationRequest request = VerificationRequest.of(LOOP, ProgramType.XDP);
+        io.bpf4j.runtime.BpfRuntime limited = io.bpf4j.runtime.BpfRuntime.builder()
+                .verifierInstructionLimit(1234).verifierMemoryLimit(56_789).build();
+        assertThat(request.withLimitsOf(limited).instructionLimit()).isEqualTo(1234);
+        assertThat(request.withLimitsOf(limited).stateMemoryLimit()).isEqualTo(56_789);
+        // A runtime that leaves the memory limit to the verifier keeps the request's.
+        io.bpf4j.runtime.BpfRuntime defaults = io.bpf4j.runtime.BpfRuntime.builder().build();
+        assertThat(request.withLimitsOf(defaults).stateMemoryLimit()).isEqualTo(request.stateMemoryLimit());
+        assertThat(request.withLimitsOf(defaults).instructionLimit()).isEqualTo(defaults.verifierInstructionLimit());
+    }
+
+    @Test
     void theLimitMustBePositive() {
         assertThatThrownBy(() -> VerificationRequest.of(LOOP, ProgramType.XDP).withInstructionLimit(0))
                 .isInstanceOf(IllegalArgumentException.class);
